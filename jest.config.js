@@ -1,0 +1,24 @@
+/**
+ * Three tiers, as in docs/architecture: `*.spec.ts` unit tests (pure, fast), `*.int-spec.ts`
+ * against real SQLite / PostgreSQL / the EventStoreDB adapter over real gRPC, and
+ * `*.e2e-spec.ts` through HTTP and WebSocket. `npm test` runs all of them.
+ */
+const moduleNameMapper = {
+  '^@kb/event-store$': '<rootDir>/libs/event-store/src',
+  '^@kb/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+};
+const base = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], slowTestThreshold: 30 },
+  ],
+};
