@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SubscriptionMessage } from '../event-store.port';
+import { SqliteEventStore } from './sqlite-event-store';
+
+/** What the embedded store promises beyond the shared contract: group commit, durability, other writers. */
+describe('embedded SQLite store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kb-events-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const event = (i: number) => ({ id: randomUUID(), type: 'Happened', data: { i } });
+
+  it('writes concurrent appends in group commits: 32 writers pay about one commit per round', async () => {
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    const rounds = 20;
+    await Promise.all(
+      Array.from({ length: 32 }, async (_, w) => {
+        for (let i = 0; i < rounds; i++) await store.appendToStream(`s-${w}`, [event(i)]);
+      }),
+    );
+    const { commits, writes } = store.stats();
+    expect(writes).toBe(32 * rounds);
+    expect(commits).toBeLessThanOrEqual(rounds * 2);
+    for (let w = 0; w < 32; w++) expect(await store.readStream(`s-${w}`)).toHaveLength(rounds);
+    await store.close();
+  });
+
+  it('checks every append of a group commit against its own expected revision', async () => {
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    const results = await Promise.allSettled([
+      store.appendToStream('a', [event(1)], { expectedRevision: 'no_stream' }),
+      store.appendToStream('a', [event(2)], { expectedRevision: 0 }),
+      store.appendToStream('a', [event(3)], { expectedRevision: 0 }),
+      store.appendToStream('b', [event(4)], { expectedRevision: 3 }),
+      store.appendToStream('c', [event(5)], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(store.stats().commits).toBe(1);
+    expect((await store.readStream('a')).map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }]);
+    await store.close();
+  });
+
+  it('loses no acknowledged append when the process is killed mid-write (SIGKILL)', async () => {
+    const file = join(dir, 'events.db');
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../test/append-until-killed.ts'), file],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' } },
+    );
+    const acknowledged: string[] = [];
+    const lines = createInterface({ input: child.stdout });
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+      lines.on('line', (line) => {
+        acknowledged.push(line);
+        if (acknowledged.length === 2000) {
+          child.removeAllListeners('exit');
+          child.kill('SIGKILL');
+          child.once('exit', () => resolve());
+        }
+      });
+    });
+    const store = SqliteEventStore.open({ file });
+    const stored = new Set<string>();
+    for (let page = await store.readAll(); page.length > 0; ) {
+      page.forEach((e) => stored.add(e.id));
+      page = await store.readAll({ fromPosition: page[page.length - 1].position });
+    }
+    const lost = acknowledged.filter((id) => !stored.has(id));
+    expect(lost).toEqual([]);
+    expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
+    await store.close();
+  });
+
+  it('wakes its subscriptions for events another process (connection) commits to the same file', async () => {
+    const file = join(dir, 'events.db');
+    const reader = SqliteEventStore.open({ file, pollIntervalMs: 20 });
+    const writer = SqliteEventStore.open({ file });
+    const subscription = reader.subscribeToAll();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const message of subscription as AsyncIterable<SubscriptionMessage>) {
+        if (message.kind === 'event') seen.push(message.event.id);
+        if (seen.length === 3) break;
+      }
+    })();
+    const written = [event(1), event(2), event(3)];
+    for (const e of written) await writer.appendToStream('other', [e]);
+    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error('not woken')), 5000))]);
+    expect(seen).toEqual(written.map((e) => e.id));
+    await subscription.close();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('refuses every call once closed, with an error that says so', async () => {
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    await store.close();
+    await expect(store.appendToStream('a', [event(1)])).rejects.toThrow('closed');
+    await expect(store.readStream('a')).rejects.toThrow('closed');
+  });
+});

@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema of the embedded event store, versioned with `PRAGMA user_version`. Each migration runs once,
+ * in order, inside a transaction. Rows of `events` are never updated or deleted: positions (the
+ * rowid) are assigned at commit by the single writer and so are never reused.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    position     INTEGER PRIMARY KEY,
+    stream_id    TEXT    NOT NULL,
+    revision     INTEGER NOT NULL,
+    event_id     TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    data         TEXT    NOT NULL,
+    metadata     TEXT    NOT NULL,
+    recorded_at  INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX events_stream_revision ON events (stream_id, revision);
+  CREATE INDEX events_event_id ON events (event_id);
+
+  CREATE TABLE streams (
+    stream_id       TEXT    PRIMARY KEY,
+    last_revision   INTEGER NOT NULL DEFAULT -1,
+    meta_revision   INTEGER NOT NULL DEFAULT -1,
+    max_count       INTEGER,
+    truncate_before INTEGER,
+    custom_metadata TEXT,
+    soft_deleted    INTEGER NOT NULL DEFAULT 0,
+    tombstoned      INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length)
+    throw new Error(
+      `The event store file was written by a newer version of this service (schema ${current}, this build knows ${MIGRATIONS.length}). Upgrade the service; do not downgrade it.`,
+    );
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
