@@ -101,6 +101,20 @@ describe('embedded SQLite store', () => {
     await reader.close();
   });
 
+  it('keeps expected revisions right when two connections write the same stream in turn', async () => {
+    const file = join(dir, 'events.db');
+    const a = SqliteEventStore.open({ file });
+    const b = SqliteEventStore.open({ file });
+    await a.appendToStream('shared', [event(0)], { expectedRevision: 'no_stream' });
+    await b.appendToStream('shared', [event(1)], { expectedRevision: 0 });
+    await expect(a.appendToStream('shared', [event(2)], { expectedRevision: 0 })).rejects.toMatchObject({ actual: 1 });
+    await a.appendToStream('shared', [event(2)], { expectedRevision: 1 });
+    await b.appendToStream('shared', [event(3)], { expectedRevision: 2 });
+    expect((await a.readStream('shared')).map((e) => e.data)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+    await a.close();
+    await b.close();
+  });
+
   it('refuses every call once closed, with an error that says so', async () => {
     const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
     await store.close();

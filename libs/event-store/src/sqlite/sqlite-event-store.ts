@@ -90,6 +90,7 @@ type Outcome = { ok: true; value: AppendResult | undefined } | { ok: false; erro
 
 const POSITION_DIGITS = 20;
 const SUBSCRIPTION_PAGE = 512;
+const STREAM_CACHE_SIZE = 10_000;
 
 export function encodePosition(position: number): string {
   return position.toString().padStart(POSITION_DIGITS, '0');
@@ -124,6 +125,12 @@ export class SqliteEventStore implements EventStore {
   private lastPosition: number;
   private closed = false;
   private readonly counters = { commits: 0, writes: 0 };
+  /**
+   * Stream state as of our last commit, so an append need not look it up again. Valid only while no
+   * other connection has written: SQLite's data_version tells, and the cache is dropped when it moves.
+   */
+  private readonly streamCache = new Map<string, StreamRow>();
+  private streamCacheDataVersion = -1;
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -151,15 +158,17 @@ export class SqliteEventStore implements EventStore {
   private prepareStatements() {
     const db = this.db;
     return {
-      stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_id = ?'),
-      upsertStream: db.prepare<[StreamRow], void>(
-        `INSERT INTO streams (stream_id, last_revision, meta_revision, max_count, truncate_before, custom_metadata, soft_deleted, tombstoned)
-         VALUES (@stream_id, @last_revision, @meta_revision, @max_count, @truncate_before, @custom_metadata, @soft_deleted, @tombstoned)
+      metadataRow: db.prepare<[string], Omit<StreamRow, 'last_revision'>>(
+        'SELECT * FROM stream_metadata WHERE stream_id = ?',
+      ),
+      lastRevision: db.prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?'),
+      upsertMetadata: db.prepare<[Omit<StreamRow, 'last_revision'>], void>(
+        `INSERT INTO stream_metadata (stream_id, meta_revision, max_count, truncate_before, custom_metadata, soft_deleted, tombstoned)
+         VALUES (@stream_id, @meta_revision, @max_count, @truncate_before, @custom_metadata, @soft_deleted, @tombstoned)
          ON CONFLICT (stream_id) DO UPDATE SET
-           last_revision = excluded.last_revision, meta_revision = excluded.meta_revision,
-           max_count = excluded.max_count, truncate_before = excluded.truncate_before,
-           custom_metadata = excluded.custom_metadata, soft_deleted = excluded.soft_deleted,
-           tombstoned = excluded.tombstoned`,
+           meta_revision = excluded.meta_revision, max_count = excluded.max_count,
+           truncate_before = excluded.truncate_before, custom_metadata = excluded.custom_metadata,
+           soft_deleted = excluded.soft_deleted, tombstoned = excluded.tombstoned`,
       ),
       insertEvent: db.prepare<[string, number, string, string, string, string, number], void>(
         'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -230,15 +239,17 @@ export class SqliteEventStore implements EventStore {
       const batch = this.queue.splice(0, this.maxAppendsPerCommit);
       const outcomes: Outcome[] = [];
       const positionBefore = this.lastPosition;
+      const streams = new Map<string, StreamRow>();
       try {
         this.db
           .transaction(() => {
-            const streams = new Map<string, StreamRow>();
+            this.dropStreamCacheIfOthersWrote();
             for (const operation of batch) outcomes.push(this.apply(operation, streams));
           })
           .immediate();
       } catch (cause) {
         this.lastPosition = positionBefore;
+        this.streamCache.clear();
         const error = new EventStoreUnavailableError(
           `The embedded event store could not commit ${batch.length} write(s); nothing of them was stored.`,
           { cause },
@@ -246,6 +257,8 @@ export class SqliteEventStore implements EventStore {
         for (const operation of batch) operation.reject(error);
         continue;
       }
+      if (this.streamCache.size + streams.size > STREAM_CACHE_SIZE) this.streamCache.clear();
+      for (const [id, stream] of streams) this.streamCache.set(id, stream);
       this.counters.commits += 1;
       this.counters.writes += batch.length;
       batch.forEach((operation, i) => {
@@ -259,16 +272,16 @@ export class SqliteEventStore implements EventStore {
 
   /** Applies one write inside the group-commit transaction. A refused write changes nothing. */
   private apply(operation: Operation, streams: Map<string, StreamRow>): Outcome {
-    const stream = streams.get(operation.streamId) ?? this.loadStream(operation.streamId);
+    const cached = this.streamCache.get(operation.streamId);
+    const stream = streams.get(operation.streamId) ?? (cached ? { ...cached } : this.loadStream(operation.streamId));
+    streams.set(stream.stream_id, stream);
     if (stream.tombstoned) return { ok: false, error: new StreamDeletedError(operation.streamId) };
-    let value: AppendResult | undefined;
     switch (operation.kind) {
       case 'append': {
         const decision = this.decideAppend(stream, operation.events, operation.expected);
         if (decision.kind === 'refused') return { ok: false, error: decision.error };
         if (decision.kind === 'idempotent') return { ok: true, value: decision.result };
-        value = this.writeEvents(stream, operation.events);
-        break;
+        return { ok: true, value: this.writeEvents(stream, operation.events) };
       }
       case 'metadata': {
         const error = checkExpected(stream.meta_revision, operation.expected, operation.streamId, true);
@@ -277,7 +290,6 @@ export class SqliteEventStore implements EventStore {
         stream.max_count = maxCount ?? null;
         stream.truncate_before = truncateBefore ?? null;
         stream.custom_metadata = custom === undefined ? null : JSON.stringify(custom);
-        stream.meta_revision += 1;
         if (stream.soft_deleted) {
           // As in EventStoreDB: new metadata on a deleted stream brings it back, still empty.
           stream.soft_deleted = 0;
@@ -289,18 +301,29 @@ export class SqliteEventStore implements EventStore {
       case 'tombstone': {
         const error = checkExpected(stream.last_revision, operation.expected, operation.streamId, false);
         if (error) return { ok: false, error };
-        if (operation.kind === 'delete') {
-          stream.soft_deleted = 1;
-          stream.meta_revision += 1;
-        } else stream.tombstoned = 1;
+        if (operation.kind === 'delete') stream.soft_deleted = 1;
+        else stream.tombstoned = 1;
         break;
       }
       default:
         return assertNever(operation);
     }
-    this.statements.upsertStream.run(stream);
-    streams.set(stream.stream_id, stream);
-    return { ok: true, value };
+    this.writeMetadata(stream);
+    return { ok: true, value: undefined };
+  }
+
+  private dropStreamCacheIfOthersWrote(): void {
+    const version = this.statements.dataVersion.pluck().get() as number;
+    if (version !== this.streamCacheDataVersion) {
+      this.streamCache.clear();
+      this.streamCacheDataVersion = version;
+    }
+  }
+
+  private writeMetadata(stream: StreamRow): void {
+    stream.meta_revision += 1;
+    const { last_revision: _derived, ...row } = stream;
+    this.statements.upsertMetadata.run(row);
   }
 
   private decideAppend(
@@ -358,7 +381,7 @@ export class SqliteEventStore implements EventStore {
       // Recreating a soft-deleted stream: the old events stay hidden, revisions continue after them.
       stream.soft_deleted = 0;
       stream.truncate_before = stream.last_revision + 1;
-      stream.meta_revision += 1;
+      this.writeMetadata(stream);
     }
     stream.last_revision = revision;
     this.lastPosition = position;
@@ -506,18 +529,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   private loadStream(streamId: string): StreamRow {
-    return (
-      this.statements.stream.get(streamId) ?? {
-        stream_id: streamId,
-        last_revision: -1,
-        meta_revision: -1,
-        max_count: null,
-        truncate_before: null,
-        custom_metadata: null,
-        soft_deleted: 0,
-        tombstoned: 0,
-      }
-    );
+    const last_revision = this.statements.lastRevision.pluck().get(streamId) ?? -1;
+    const metadata = this.statements.metadataRow.get(streamId);
+    if (metadata) return { ...metadata, last_revision };
+    return {
+      stream_id: streamId,
+      last_revision,
+      meta_revision: -1,
+      max_count: null,
+      truncate_before: null,
+      custom_metadata: null,
+      soft_deleted: 0,
+      tombstoned: 0,
+    };
   }
 
   /** The stream as a reader may see it, or the error a reader gets. */

@@ -20,10 +20,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX events_stream_revision ON events (stream_id, revision);
   CREATE INDEX events_event_id ON events (event_id);
 
-  CREATE TABLE streams (
+  -- Only streams with metadata, or deleted, have a row: an append writes nothing here, so it
+  -- costs one row in events and nothing else. A stream's last revision is max(revision).
+  CREATE TABLE stream_metadata (
     stream_id       TEXT    PRIMARY KEY,
-    last_revision   INTEGER NOT NULL DEFAULT -1,
-    meta_revision   INTEGER NOT NULL DEFAULT -1,
+    meta_revision   INTEGER NOT NULL,
     max_count       INTEGER,
     truncate_before INTEGER,
     custom_metadata TEXT,
