@@ -67,7 +67,9 @@ const cases: Record<string, Case> = {
   oneWriter: (dir) =>
     withStore(dir, async (store) => {
       for (let i = 0; i < SINGLE_APPENDS; i++)
-        await store.appendToStream(`one-${i % 50}`, [{ id: randomUUID(), type: 'Happened', data: payload() }]);
+        await store.appendToStream(`one-${i % 50}`, [
+          { id: randomUUID(), type: 'Happened', data: payload() },
+        ]);
       return SINGLE_APPENDS;
     }),
   concurrentWriters32: (dir) =>
@@ -75,7 +77,9 @@ const cases: Record<string, Case> = {
       await Promise.all(
         Array.from({ length: WRITERS }, async (_, w) => {
           for (let i = 0; i < APPENDS_PER_WRITER; i++)
-            await store.appendToStream(`writer-${w}`, [{ id: randomUUID(), type: 'Happened', data: payload() }]);
+            await store.appendToStream(`writer-${w}`, [
+              { id: randomUUID(), type: 'Happened', data: payload() },
+            ]);
         }),
       );
       return WRITERS * APPENDS_PER_WRITER;

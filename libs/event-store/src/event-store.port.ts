@@ -16,6 +16,7 @@ export type JsonObject = { [key: string]: JsonValue };
 export type Position = string;
 
 /** Where a read or subscription over `$all` starts. A position is exclusive: reading starts after it. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literals document the choices
 export type AllStart = 'start' | 'end' | Position;
 
 /** Where a read of one stream starts: a revision is inclusive for reads, exclusive for subscriptions. */
@@ -106,8 +107,7 @@ export interface SubscribeToStreamOptions {
  * `caughtUp` when it has delivered the history and switches to live events.
  */
 export type SubscriptionMessage =
-  | { readonly kind: 'event'; readonly event: StoredEvent }
-  | { readonly kind: 'caughtUp' };
+  { readonly kind: 'event'; readonly event: StoredEvent } | { readonly kind: 'caughtUp' };
 
 /**
  * A catch-up subscription. Iterate it with `for await`; it pulls, so a slow consumer is never

@@ -30,7 +30,10 @@ export function checkStreamId(streamId: unknown, field = 'streamId'): string {
   if (streamId.length > MAX_STREAM_ID_LENGTH)
     throw new InvalidEventStoreInputError(field, `must be at most ${MAX_STREAM_ID_LENGTH} characters`);
   if (streamId.startsWith('$'))
-    throw new InvalidEventStoreInputError(field, "must not start with '$' (reserved for the store's own streams)");
+    throw new InvalidEventStoreInputError(
+      field,
+      "must not start with '$' (reserved for the store's own streams)",
+    );
   if (CONTROL_CHARS.test(streamId))
     throw new InvalidEventStoreInputError(field, 'must not contain control characters');
   return streamId;
@@ -106,7 +109,8 @@ export function serializeAppend(
   events: readonly EventToAppend[],
   maxAppendSizeBytes: number,
 ): SerializedEvent[] {
-  if (!Array.isArray(events) || events.length === 0)
+  const list: unknown = events; // callers in plain JavaScript may pass anything
+  if (!Array.isArray(list) || list.length === 0)
     throw new InvalidEventStoreInputError('events', 'must hold at least one event');
   const seen = new Set<string>();
   let size = 0;
@@ -117,7 +121,11 @@ export function serializeAppend(
     const id = event.id.toLowerCase();
     if (seen.has(id)) throw new InvalidEventStoreInputError(`${at}.id`, 'must be unique within the append');
     seen.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > MAX_EVENT_TYPE_LENGTH)
+    if (
+      typeof event.type !== 'string' ||
+      event.type.length === 0 ||
+      event.type.length > MAX_EVENT_TYPE_LENGTH
+    )
       throw new InvalidEventStoreInputError(
         `${at}.type`,
         `must be a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
@@ -137,7 +145,8 @@ export function checkStreamMetadata(metadata: StreamMetadata, field = 'metadata'
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
     throw new InvalidEventStoreInputError(field, 'must be an object');
   if (metadata.maxCount !== undefined) checkMaxCount(metadata.maxCount, `${field}.maxCount`);
-  if (metadata.truncateBefore !== undefined) checkRevision(metadata.truncateBefore, `${field}.truncateBefore`);
+  if (metadata.truncateBefore !== undefined)
+    checkRevision(metadata.truncateBefore, `${field}.truncateBefore`);
   if (metadata.custom !== undefined) {
     checkJsonObject(metadata.custom, `${field}.custom`);
     toJson(metadata.custom, `${field}.custom`);
@@ -156,11 +165,19 @@ export function toJson(value: unknown, field: string): string {
   return JSON.stringify(value);
 }
 
-function assertJson(value: unknown, field: string, depth: number, ancestors: Set<object>): asserts value is JsonValue {
+function assertJson(
+  value: unknown,
+  field: string,
+  depth: number,
+  ancestors: Set<object>,
+): asserts value is JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
-      throw new InvalidEventStoreInputError(field, 'must be JSON: numbers must be finite (no NaN or Infinity)');
+      throw new InvalidEventStoreInputError(
+        field,
+        'must be JSON: numbers must be finite (no NaN or Infinity)',
+      );
     return;
   }
   if (typeof value !== 'object')

@@ -91,7 +91,11 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
       it('no_stream: only while the stream has no events', async () => {
         const id = streamId();
         await store.appendToStream(id, events(1), { expectedRevision: 'no_stream' });
-        await expectWrongVersion(store.appendToStream(id, events(1), { expectedRevision: 'no_stream' }), id, 0);
+        await expectWrongVersion(
+          store.appendToStream(id, events(1), { expectedRevision: 'no_stream' }),
+          id,
+          0,
+        );
       });
 
       it('stream_exists: only once the stream has events', async () => {
@@ -108,7 +112,11 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
 
       it('an exact revision: only when it is the revision of the last event', async () => {
         const id = streamId();
-        await expectWrongVersion(store.appendToStream(id, events(1), { expectedRevision: 0 }), id, 'no_stream');
+        await expectWrongVersion(
+          store.appendToStream(id, events(1), { expectedRevision: 0 }),
+          id,
+          'no_stream',
+        );
         await store.appendToStream(id, events(2));
         await expectWrongVersion(store.appendToStream(id, events(1), { expectedRevision: 0 }), id, 1);
         await expectWrongVersion(store.appendToStream(id, events(1), { expectedRevision: 2 }), id, 1);
@@ -156,7 +164,11 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         expect(result.nextExpectedRevision).toBe(4);
         const read = await store.readStream(id);
         expect(read.map((e) => [e.id, e.revision])).toEqual(again.map((e, i) => [e.id, i + 2]));
-        await expectWrongVersion(store.appendToStream(id, events(1), { expectedRevision: 'no_stream' }), id, 4);
+        await expectWrongVersion(
+          store.appendToStream(id, events(1), { expectedRevision: 'no_stream' }),
+          id,
+          4,
+        );
       });
 
       it.each([
@@ -184,7 +196,9 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
       it('delete checks its expected revision', async () => {
         const id = streamId();
         await store.appendToStream(id, events(2));
-        await expect(store.deleteStream(id, { expectedRevision: 0 })).rejects.toThrow(WrongExpectedVersionError);
+        await expect(store.deleteStream(id, { expectedRevision: 0 })).rejects.toThrow(
+          WrongExpectedVersionError,
+        );
         expect(await store.readStream(id)).toHaveLength(2);
       });
 
@@ -195,7 +209,9 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         await expect(store.readStream(id)).rejects.toThrow(StreamDeletedError);
         await expect(store.readStream(id)).rejects.toMatchObject({ streamId: id });
         for (const expectedRevision of ['any', 'no_stream', 'stream_exists', 0] as const)
-          await expect(store.appendToStream(id, events(1), { expectedRevision })).rejects.toThrow(StreamDeletedError);
+          await expect(store.appendToStream(id, events(1), { expectedRevision })).rejects.toThrow(
+            StreamDeletedError,
+          );
         await expect(store.getStreamMetadata(id)).rejects.toThrow(StreamDeletedError);
       });
     });
@@ -247,7 +263,10 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         expect(all.map((e) => e.id)).toEqual(written);
         for (let i = 1; i < all.length; i++) expect(all[i].position > all[i - 1].position).toBe(true);
 
-        const after = await store.readAll({ fromPosition: all[1].position, filter: { streamPrefixes: [prefix] } });
+        const after = await store.readAll({
+          fromPosition: all[1].position,
+          filter: { streamPrefixes: [prefix] },
+        });
         expect(after.map((e) => e.id)).toEqual(written.slice(2));
 
         const page = await store.readAll({
@@ -284,7 +303,10 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
           'b:Red',
           'b:Green',
         ]);
-        expect(await types({ streamPrefixes: [`${run}-filter-`], eventTypes: ['Red'] })).toEqual(['a:Red', 'b:Red']);
+        expect(await types({ streamPrefixes: [`${run}-filter-`], eventTypes: ['Red'] })).toEqual([
+          'a:Red',
+          'b:Red',
+        ]);
         expect(await types({ streamPrefixes: [`${run}-filter-`], eventTypes: ['Green', 'Blue'] })).toEqual([
           'a:Blue',
           'b:Green',
@@ -391,7 +413,9 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         await store.appendToStream(id, events(10));
         await store.setStreamMetadata(id, { maxCount: 3 });
         expect((await store.readStream(id)).map((e) => e.revision)).toEqual([7, 8, 9]);
-        expect((await store.readStream(id, { direction: 'backwards' })).map((e) => e.revision)).toEqual([9, 8, 7]);
+        expect((await store.readStream(id, { direction: 'backwards' })).map((e) => e.revision)).toEqual([
+          9, 8, 7,
+        ]);
         await store.appendToStream(id, events(1));
         expect((await store.readStream(id)).map((e) => e.revision)).toEqual([8, 9, 10]);
       });
@@ -401,8 +425,12 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         await store.appendToStream(id, events(10));
         await store.setStreamMetadata(id, { truncateBefore: 6 });
         expect((await store.readStream(id)).map((e) => e.revision)).toEqual([6, 7, 8, 9]);
-        expect((await store.readStream(id, { fromRevision: 2, maxCount: 2 })).map((e) => e.revision)).toEqual([6, 7]);
-        expect((await store.readStream(id, { direction: 'backwards' })).map((e) => e.revision)).toEqual([9, 8, 7, 6]);
+        expect((await store.readStream(id, { fromRevision: 2, maxCount: 2 })).map((e) => e.revision)).toEqual(
+          [6, 7],
+        );
+        expect((await store.readStream(id, { direction: 'backwards' })).map((e) => e.revision)).toEqual([
+          9, 8, 7, 6,
+        ]);
         await store.setStreamMetadata(id, { truncateBefore: 10 });
         expect(await store.readStream(id)).toEqual([]);
       });
@@ -410,17 +438,21 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
       it('round-trips metadata with its own revision and expected revision', async () => {
         const id = streamId();
         expect(await store.getStreamMetadata(id)).toEqual({ streamId: id, metadata: {}, metaRevision: null });
-        await store.setStreamMetadata(id, { maxCount: 50, custom: { owner: 'sre', tier: 1 } }, {
-          expectedRevision: 'no_stream',
-        });
+        await store.setStreamMetadata(
+          id,
+          { maxCount: 50, custom: { owner: 'sre', tier: 1 } },
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
         expect(await store.getStreamMetadata(id)).toEqual({
           streamId: id,
           metadata: { maxCount: 50, custom: { owner: 'sre', tier: 1 } },
           metaRevision: 0,
         });
-        await expect(store.setStreamMetadata(id, { maxCount: 5 }, { expectedRevision: 'no_stream' })).rejects.toThrow(
-          WrongExpectedVersionError,
-        );
+        await expect(
+          store.setStreamMetadata(id, { maxCount: 5 }, { expectedRevision: 'no_stream' }),
+        ).rejects.toThrow(WrongExpectedVersionError);
         await store.setStreamMetadata(id, { truncateBefore: 3 }, { expectedRevision: 0 });
         expect(await store.getStreamMetadata(id)).toEqual({
           streamId: id,
@@ -437,7 +469,10 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         const attempt = store.appendToStream(id, [event('Big', { big })]);
         await expect(attempt).rejects.toThrow(AppendTooLargeError);
         await expect(store.readStream(id)).rejects.toThrow(StreamNotFoundError);
-        const halves = [event('Half', { s: big.slice(0, big.length / 2) }), event('Half', { s: big.slice(0, big.length / 2) })];
+        const halves = [
+          event('Half', { s: big.slice(0, big.length / 2) }),
+          event('Half', { s: big.slice(0, big.length / 2) }),
+        ];
         await expect(store.appendToStream(id, halves)).rejects.toThrow(AppendTooLargeError);
         await expect(store.readStream(id)).rejects.toThrow(StreamNotFoundError);
       });
@@ -452,11 +487,14 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
       });
 
       it.each<[string, unknown]>([
-        ['a cycle', (() => {
-          const o: Record<string, unknown> = {};
-          o.self = o;
-          return o;
-        })()],
+        [
+          'a cycle',
+          (() => {
+            const o: Record<string, unknown> = {};
+            o.self = o;
+            return o;
+          })(),
+        ],
         ['a bigint', { n: BigInt(1) }],
         ['a function', { f: () => 1 }],
         ['NaN', { n: Number.NaN }],
@@ -471,7 +509,10 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
 
       it('refuses event ids that are not UUIDs and empty appends', async () => {
         const id = streamId();
-        await expectInvalid(store.appendToStream(id, [{ id: 'not-a-uuid', type: 'T', data: {} }]), 'events[0].id');
+        await expectInvalid(
+          store.appendToStream(id, [{ id: 'not-a-uuid', type: 'T', data: {} }]),
+          'events[0].id',
+        );
         await expectInvalid(store.appendToStream(id, []), 'events');
       });
 
@@ -502,7 +543,11 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
 
 // ---- helpers --------------------------------------------------------------------------------------
 
-export function event(type: string, data: Record<string, unknown>, metadata?: Record<string, unknown>): EventToAppend {
+export function event(
+  type: string,
+  data: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+): EventToAppend {
   return { id: randomUUID(), type, data, metadata } as EventToAppend;
 }
 
@@ -522,9 +567,9 @@ async function expectWrongVersion(attempt: Promise<unknown>, streamId: string, a
 async function expectInvalid(attempt: Promise<unknown>, field: string) {
   await expect(attempt).rejects.toThrow(InvalidEventStoreInputError);
   await attempt.catch((error: InvalidEventStoreInputError) => {
-    expect(error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`)).toBe(
-      true,
-    );
+    expect(
+      error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`),
+    ).toBe(true);
   });
 }
 
@@ -551,7 +596,11 @@ function collect(
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         void subscription.close();
-        reject(new Error(`subscription timed out with ${result.events.length} events, caughtUp=${result.caughtUp}`));
+        reject(
+          new Error(
+            `subscription timed out with ${result.events.length} events, caughtUp=${result.caughtUp}`,
+          ),
+        );
       }, timeoutMs);
     });
     const loop = (async () => {

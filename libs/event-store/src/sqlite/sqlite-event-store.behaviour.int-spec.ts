@@ -41,7 +41,13 @@ describe('embedded SQLite store', () => {
       store.appendToStream('b', [event(4)], { expectedRevision: 3 }),
       store.appendToStream('c', [event(5)], { expectedRevision: 'no_stream' }),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
     expect(store.stats().commits).toBe(1);
     expect((await store.readStream('a')).map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }]);
     await store.close();
@@ -70,7 +76,7 @@ describe('embedded SQLite store', () => {
     });
     const store = SqliteEventStore.open({ file });
     const stored = new Set<string>();
-    for (let page = await store.readAll(); page.length > 0; ) {
+    for (let page = await store.readAll(); page.length > 0;) {
       page.forEach((e) => stored.add(e.id));
       page = await store.readAll({ fromPosition: page[page.length - 1].position });
     }
@@ -94,7 +100,10 @@ describe('embedded SQLite store', () => {
     })();
     const written = [event(1), event(2), event(3)];
     for (const e of written) await writer.appendToStream('other', [e]);
-    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error('not woken')), 5000))]);
+    await Promise.race([
+      reading,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('not woken')), 5000)),
+    ]);
     expect(seen).toEqual(written.map((e) => e.id));
     await subscription.close();
     await writer.close();
@@ -107,10 +116,17 @@ describe('embedded SQLite store', () => {
     const b = SqliteEventStore.open({ file });
     await a.appendToStream('shared', [event(0)], { expectedRevision: 'no_stream' });
     await b.appendToStream('shared', [event(1)], { expectedRevision: 0 });
-    await expect(a.appendToStream('shared', [event(2)], { expectedRevision: 0 })).rejects.toMatchObject({ actual: 1 });
+    await expect(a.appendToStream('shared', [event(2)], { expectedRevision: 0 })).rejects.toMatchObject({
+      actual: 1,
+    });
     await a.appendToStream('shared', [event(2)], { expectedRevision: 1 });
     await b.appendToStream('shared', [event(3)], { expectedRevision: 2 });
-    expect((await a.readStream('shared')).map((e) => e.data)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+    expect((await a.readStream('shared')).map((e) => e.data)).toEqual([
+      { i: 0 },
+      { i: 1 },
+      { i: 2 },
+      { i: 3 },
+    ]);
     await a.close();
     await b.close();
   });

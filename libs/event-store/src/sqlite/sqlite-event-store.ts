@@ -100,7 +100,8 @@ export function decodePosition(position: string, field: string): number {
   if (typeof position !== 'string' || !/^\d{20}$/.test(position))
     throw new InvalidEventStoreInputError(field, "must be 'start', 'end' or a position this store returned");
   const value = Number(position);
-  if (!Number.isSafeInteger(value)) throw new InvalidEventStoreInputError(field, 'is beyond the positions this store can hold');
+  if (!Number.isSafeInteger(value))
+    throw new InvalidEventStoreInputError(field, 'is beyond the positions this store can hold');
   return value;
 }
 
@@ -161,7 +162,9 @@ export class SqliteEventStore implements EventStore {
       metadataRow: db.prepare<[string], Omit<StreamRow, 'last_revision'>>(
         'SELECT * FROM stream_metadata WHERE stream_id = ?',
       ),
-      lastRevision: db.prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?'),
+      lastRevision: db.prepare<[string], number | null>(
+        'SELECT max(revision) FROM events WHERE stream_id = ?',
+      ),
       upsertMetadata: db.prepare<[Omit<StreamRow, 'last_revision'>], void>(
         `INSERT INTO stream_metadata (stream_id, meta_revision, max_count, truncate_before, custom_metadata, soft_deleted, tombstoned)
          VALUES (@stream_id, @meta_revision, @max_count, @truncate_before, @custom_metadata, @soft_deleted, @tombstoned)
@@ -170,7 +173,7 @@ export class SqliteEventStore implements EventStore {
            truncate_before = excluded.truncate_before, custom_metadata = excluded.custom_metadata,
            soft_deleted = excluded.soft_deleted, tombstoned = excluded.tombstoned`,
       ),
-      insertEvent: db.prepare<[string, number, string, string, string, string, number], void>(
+      insertEvent: db.prepare<[string, number, string, string, string, string, number]>(
         'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       revisionOfEventId: db.prepare<[string, string], { revision: number }>(
@@ -200,7 +203,11 @@ export class SqliteEventStore implements EventStore {
     return (await this.enqueue({ kind: 'append', streamId, events: serialized, expected })) as AppendResult;
   }
 
-  async setStreamMetadata(streamId: string, metadata: StreamMetadata, options: AppendOptions = {}): Promise<void> {
+  async setStreamMetadata(
+    streamId: string,
+    metadata: StreamMetadata,
+    options: AppendOptions = {},
+  ): Promise<void> {
     checkStreamId(streamId);
     const expected = checkExpectedRevision(options.expectedRevision);
     checkStreamMetadata(metadata);
@@ -273,7 +280,8 @@ export class SqliteEventStore implements EventStore {
   /** Applies one write inside the group-commit transaction. A refused write changes nothing. */
   private apply(operation: Operation, streams: Map<string, StreamRow>): Outcome {
     const cached = this.streamCache.get(operation.streamId);
-    const stream = streams.get(operation.streamId) ?? (cached ? { ...cached } : this.loadStream(operation.streamId));
+    const stream =
+      streams.get(operation.streamId) ?? (cached ? { ...cached } : this.loadStream(operation.streamId));
     streams.set(stream.stream_id, stream);
     if (stream.tombstoned) return { ok: false, error: new StreamDeletedError(operation.streamId) };
     switch (operation.kind) {
@@ -374,7 +382,7 @@ export class SqliteEventStore implements EventStore {
         event.data,
         event.metadata,
         recordedAt,
-      ) as unknown as Database.RunResult;
+      );
       position = Number(result.lastInsertRowid);
     }
     if (stream.soft_deleted) {
@@ -393,7 +401,10 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     checkStreamId(streamId);
     const direction = checkDirection(options.direction);
-    const from = checkStreamStart(options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end'), 'fromRevision');
+    const from = checkStreamStart(
+      options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end'),
+      'fromRevision',
+    );
     const maxCount =
       options.maxCount === undefined ? Number.MAX_SAFE_INTEGER : checkMaxCount(options.maxCount, 'maxCount');
     this.assertOpen();
@@ -402,7 +413,8 @@ export class SqliteEventStore implements EventStore {
     const last = stream.last_revision;
     let rows: EventRow[];
     if (direction === 'forwards') {
-      const start = from === 'start' ? firstVisible : from === 'end' ? last + 1 : Math.max(from, firstVisible);
+      const start =
+        from === 'start' ? firstVisible : from === 'end' ? last + 1 : Math.max(from, firstVisible);
       rows = this.statements.eventsFromRevision.all(streamId, start, maxCount);
     } else {
       const start = from === 'end' ? last : from === 'start' ? 0 : Math.min(from, last);
@@ -414,7 +426,9 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const direction = checkDirection(options.direction);
     const maxCount =
-      options.maxCount === undefined ? MAX_READ_ALL_COUNT : checkMaxCount(options.maxCount, 'maxCount', MAX_READ_ALL_COUNT);
+      options.maxCount === undefined
+        ? MAX_READ_ALL_COUNT
+        : checkMaxCount(options.maxCount, 'maxCount', MAX_READ_ALL_COUNT);
     const filter = checkFilter(options.filter);
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
     this.assertOpen();
@@ -422,8 +436,11 @@ export class SqliteEventStore implements EventStore {
       const after = this.resolveAllStart(from);
       return this.readAllForwards(after, this.lastPosition, filter, maxCount).map(toStoredEvent);
     }
-    const before = from === 'end' ? this.lastPosition + 1 : from === 'start' ? 0 : decodePosition(from, 'fromPosition');
-    return this.readAllStatement('backwards', filter).all(before, ...filterParams(filter), maxCount).map(toStoredEvent);
+    const before =
+      from === 'end' ? this.lastPosition + 1 : from === 'start' ? 0 : decodePosition(from, 'fromPosition');
+    return this.readAllStatement('backwards', filter)
+      .all(before, ...filterParams(filter), maxCount)
+      .map(toStoredEvent);
   }
 
   async getStreamMetadata(streamId: string): Promise<StreamMetadataResult> {
@@ -477,7 +494,8 @@ export class SqliteEventStore implements EventStore {
     checkStreamId(streamId);
     const from = checkStreamStart(options.fromRevision ?? 'start', 'fromRevision');
     this.assertOpen();
-    const startAfter = from === 'start' ? -1 : from === 'end' ? this.loadStream(streamId).last_revision : from;
+    const startAfter =
+      from === 'start' ? -1 : from === 'end' ? this.loadStream(streamId).last_revision : from;
     return this.signal.subscription(
       async function* (this: SqliteEventStore, isClosed: () => boolean): AsyncGenerator<SubscriptionMessage> {
         let after = startAfter;
@@ -558,7 +576,12 @@ export class SqliteEventStore implements EventStore {
     return decodePosition(from, 'fromPosition');
   }
 
-  private readAllForwards(after: number, upTo: number, filter: EventFilter | undefined, maxCount: number): EventRow[] {
+  private readAllForwards(
+    after: number,
+    upTo: number,
+    filter: EventFilter | undefined,
+    maxCount: number,
+  ): EventRow[] {
     return this.readAllStatement('forwards', filter).all(after, upTo, ...filterParams(filter), maxCount);
   }
 
@@ -568,8 +591,7 @@ export class SqliteEventStore implements EventStore {
     const key = `${direction}|${prefixes.map((p) => p.length).join(',')}|${types.length}`;
     let statement = this.readAllStatements.get(key);
     if (!statement) {
-      const where =
-        direction === 'forwards' ? ['position > ?', 'position <= ?'] : ['position < ?'];
+      const where = direction === 'forwards' ? ['position > ?', 'position <= ?'] : ['position < ?'];
       if (prefixes.length > 0)
         where.push(`(${prefixes.map((p) => `substr(stream_id, 1, ${p.length}) = ?`).join(' OR ')})`);
       if (types.length > 0) where.push(`type IN (${types.map(() => '?').join(', ')})`);
@@ -643,7 +665,9 @@ function checkExpected(
     (expected === 'no_stream' && (current < 0 || softDeleted)) ||
     (expected === 'stream_exists' && (current >= 0 || hasMetadata)) ||
     (typeof expected === 'number' && current === expected);
-  return ok ? undefined : new WrongExpectedVersionError(streamId, expected, current >= 0 ? current : 'no_stream');
+  return ok
+    ? undefined
+    : new WrongExpectedVersionError(streamId, expected, current >= 0 ? current : 'no_stream');
 }
 
 function assertNever(value: never): never {
