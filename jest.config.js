@@ -6,6 +6,8 @@
 const moduleNameMapper = {
   '^@kb/event-store$': '<rootDir>/libs/event-store/src',
   '^@kb/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+  '^@kb/domain$': '<rootDir>/libs/domain/src',
+  '^@kb/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
 };
 const base = {
   testEnvironment: 'node',

@@ -1,0 +1,231 @@
+import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
+import { deciderSpecification, NOW } from '../testing/decider-specification';
+import { findingIdOf } from '../incident/incident.ids';
+import { evolveIncident, initialIncidentState, type IncidentState } from '../incident/incident.state';
+import type { IncidentEvent } from '../incident/incident.events';
+import { decideActionItem, type ActionItemCommand } from './action-item.decider';
+import type { ActionItemEvent, ActionItemOpened } from './action-item.events';
+import { evolveActionItem, initialActionItemState, type ActionItemState } from './action-item.state';
+
+const spec = deciderSpecification<ActionItemCommand, ActionItemEvent, ActionItemState>({
+  decide: decideActionItem,
+  evolve: evolveActionItem,
+  initialState: initialActionItemState,
+});
+
+const ITEM = '7d1e4a52-52c4-4d5e-9a7e-6f3f1f1f0001';
+const INCIDENT = '0b7c6a52-52c4-4d5e-9a7e-6f3f1f1f0001';
+const incidentWith = (...events: IncidentEvent[]): IncidentState =>
+  [
+    {
+      type: 'IncidentReported',
+      data: {
+        incidentId: INCIDENT,
+        title: 't',
+        summary: null,
+        kind: 'NEAR_MISS',
+        severity: 'SEV4',
+        services: ['search'],
+        tags: [],
+        detectionSource: 'INTERNAL_REPORT',
+        startedAt: '2026-02-28T10:00:00.000Z',
+        detectedAt: null,
+        reportedAt: '2026-02-28T10:00:00.000Z',
+      },
+    } as IncidentEvent,
+    ...events,
+  ].reduce(evolveIncident, initialIncidentState);
+const findingEvent = (n: number): IncidentEvent => ({
+  type: 'FindingRecorded',
+  data: {
+    incidentId: INCIDENT,
+    findingId: findingIdOf(INCIDENT, n),
+    kind: 'LESSON_LEARNED',
+    category: null,
+    description: 'd',
+  },
+});
+
+const openCommand = (
+  overrides: Partial<Extract<ActionItemCommand, { type: 'OpenActionItem' }>> = {},
+): ActionItemCommand => ({
+  type: 'OpenActionItem',
+  actionItemId: ITEM,
+  incident: incidentWith(findingEvent(1)),
+  incidentId: INCIDENT,
+  findingId: findingIdOf(INCIDENT, 1),
+  title: ' Alert on pool exhaustion ',
+  itemType: 'DETECT',
+  priority: 'P2',
+  ownerTeam: 'team-payments',
+  dueDate: '2026-03-15T00:00:00Z',
+  ...overrides,
+});
+const opened: ActionItemOpened = {
+  type: 'ActionItemOpened',
+  data: {
+    actionItemId: ITEM,
+    incidentId: INCIDENT,
+    findingId: findingIdOf(INCIDENT, 1),
+    title: 'Alert on pool exhaustion',
+    description: null,
+    type: 'DETECT',
+    priority: 'P2',
+    ownerTeam: 'team-payments',
+    assignee: null,
+    dueDate: '2026-03-15T00:00:00.000Z',
+    openedAt: NOW.toISOString(),
+  },
+};
+const started: ActionItemEvent = { type: 'ActionItemStarted', data: { actionItemId: ITEM, note: null } };
+const completed: ActionItemEvent = {
+  type: 'ActionItemCompleted',
+  data: { actionItemId: ITEM, note: null, completedAt: NOW.toISOString() },
+};
+const dropped: ActionItemEvent = {
+  type: 'ActionItemDropped',
+  data: { actionItemId: ITEM, reason: 'Superseded by platform alerting' },
+};
+const transition = (
+  type: 'StartActionItem' | 'CompleteActionItem' | 'DropActionItem' | 'ReopenActionItem',
+  reason?: string,
+) =>
+  (type === 'DropActionItem'
+    ? { type, actionItemId: ITEM, reason }
+    : { type, actionItemId: ITEM, note: reason }) as ActionItemCommand;
+
+describe('action item rules', () => {
+  it('opens an item for an existing incident and one of its findings', () => {
+    spec.given([]).when(openCommand()).then([opened]);
+  });
+
+  it('refuses an incident that does not exist', () => {
+    spec
+      .given([])
+      .when(openCommand({ incident: initialIncidentState }))
+      .thenThrows(EntityNotFoundError, /incidentId/);
+  });
+
+  it('refuses a finding that is not of that incident, or retracted', () => {
+    spec
+      .given([])
+      .when(openCommand({ findingId: findingIdOf(INCIDENT, 2) }))
+      .thenThrows(EntityNotFoundError, /findingId/);
+    const retracted: IncidentEvent = {
+      type: 'FindingRetracted',
+      data: { incidentId: INCIDENT, findingId: findingIdOf(INCIDENT, 1), reason: 'x' },
+    };
+    spec
+      .given([])
+      .when(openCommand({ incident: incidentWith(findingEvent(1), retracted) }))
+      .thenThrows(DomainRuleError, /retracted/);
+  });
+
+  it.each([
+    [{ dueDate: '2026-02-28T00:00:00Z' }, /dueDate: must not be before the item was opened/],
+    [{ ownerTeam: 'Payments Team' }, /ownerTeam: 'Payments Team' may hold only lowercase/],
+    [{ title: '' }, /title: must not be empty/],
+    [{ itemType: 'FIX' }, /type: must be one of INVESTIGATE/],
+    [{ priority: 'P0' }, /priority: must be one of P1, P2, P3, P4/],
+    [{ assignee: 'x'.repeat(201) }, /assignee: must be at most 200/],
+  ])('refuses bad input %j', (overrides, message) => {
+    spec.given([]).when(openCommand(overrides)).thenThrows(DomainRuleError, message);
+  });
+
+  describe('OPEN → IN_PROGRESS → DONE', () => {
+    it('starts an open item and completes a started one', () => {
+      spec.given([opened]).when(transition('StartActionItem')).then([started]);
+      spec.given([opened, started]).when(transition('CompleteActionItem')).then([completed]);
+    });
+
+    it('refuses to complete an item that was not started', () => {
+      spec
+        .given([opened])
+        .when(transition('CompleteActionItem'))
+        .thenThrows(DomainRuleError, /complete only when IN_PROGRESS; it is OPEN/);
+    });
+
+    it('refuses to start an item twice', () => {
+      spec
+        .given([opened, started])
+        .when(transition('StartActionItem'))
+        .thenThrows(DomainRuleError, /it is IN_PROGRESS/);
+    });
+  });
+
+  describe('OPEN or IN_PROGRESS → WONT_DO, with a reason', () => {
+    it.each([
+      ['OPEN', [opened]],
+      ['IN_PROGRESS', [opened, started]],
+    ])('drops an item that is %s', (_status, given) => {
+      spec.given(given).when(transition('DropActionItem', 'Superseded by platform alerting')).then([dropped]);
+    });
+
+    it('needs a reason', () => {
+      spec
+        .given([opened])
+        .when(transition('DropActionItem'))
+        .thenThrows(DomainRuleError, 'reason: must not be empty');
+    });
+
+    it('cannot drop a DONE item', () => {
+      spec
+        .given([opened, started, completed])
+        .when(transition('DropActionItem', 'x'))
+        .thenThrows(DomainRuleError, /it is DONE/);
+    });
+  });
+
+  describe('DONE or WONT_DO → OPEN by reopening', () => {
+    it.each([
+      ['DONE', [opened, started, completed]],
+      ['WONT_DO', [opened, dropped]],
+    ])('reopens an item that is %s', (_status, given) => {
+      spec
+        .given(given)
+        .when(transition('ReopenActionItem', 'The alert never fired'))
+        .then([{ type: 'ActionItemReopened', data: { actionItemId: ITEM, note: 'The alert never fired' } }]);
+    });
+
+    it('cannot reopen an open item', () => {
+      spec
+        .given([opened])
+        .when(transition('ReopenActionItem'))
+        .thenThrows(DomainRuleError, /reopen only when DONE or WONT_DO/);
+    });
+  });
+
+  describe('updates', () => {
+    it('change only the fields given; null clears an optional one', () => {
+      spec
+        .given([opened])
+        .when({
+          type: 'UpdateActionItem',
+          actionItemId: ITEM,
+          priority: 'P1',
+          ownerTeam: 'team-payments',
+          dueDate: null,
+        })
+        .then([
+          {
+            type: 'ActionItemUpdated',
+            data: { actionItemId: ITEM, changes: { priority: 'P1', dueDate: null } },
+          },
+        ]);
+    });
+
+    it('keep the due date on or after the opening', () => {
+      spec
+        .given([opened])
+        .when({ type: 'UpdateActionItem', actionItemId: ITEM, dueDate: '2026-01-01T00:00:00Z' })
+        .thenThrows(DomainRuleError, /dueDate: must not be before the item was opened/);
+    });
+
+    it('of an item that does not exist say so', () => {
+      spec
+        .given([])
+        .when({ type: 'UpdateActionItem', actionItemId: ITEM, title: 'x' })
+        .thenThrows(EntityNotFoundError, ITEM);
+    });
+  });
+});

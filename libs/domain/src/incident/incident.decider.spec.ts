@@ -1,0 +1,503 @@
+import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
+import { deciderSpecification, NOW } from '../testing/decider-specification';
+import { decideIncident, type IncidentCommand } from './incident.decider';
+import type { IncidentEvent, IncidentReported } from './incident.events';
+import { findingIdOf } from './incident.ids';
+import { evolveIncident, initialIncidentState, type IncidentState } from './incident.state';
+
+const spec = deciderSpecification<IncidentCommand, IncidentEvent, IncidentState>({
+  decide: decideIncident,
+  evolve: evolveIncident,
+  initialState: initialIncidentState,
+});
+
+const ID = '0b7c6a52-52c4-4d5e-9a7e-6f3f1f1f0001';
+const OTHER = '0b7c6a52-52c4-4d5e-9a7e-6f3f1f1f0002';
+const at = (hhmm: string) => `2026-03-01T${hhmm}:00.000Z`;
+
+const reported: IncidentReported = {
+  type: 'IncidentReported',
+  data: {
+    incidentId: ID,
+    title: 'Checkout errors after config push',
+    summary: null,
+    kind: 'INCIDENT',
+    severity: 'SEV2',
+    services: ['checkout'],
+    tags: [],
+    detectionSource: 'MONITORING_ALERT',
+    startedAt: at('10:00'),
+    detectedAt: at('10:05'),
+    reportedAt: at('10:06'),
+  },
+};
+const milestone = (
+  m: 'DETECTED' | 'ACKNOWLEDGED' | 'MITIGATED' | 'RESOLVED',
+  time: string,
+  previousAt: string | null = null,
+): IncidentEvent => ({
+  type: 'MilestoneRecorded',
+  data: { incidentId: ID, milestone: m, at: time, previousAt },
+});
+const status = (from: string, to: string) =>
+  ({ type: 'IncidentStatusChanged', data: { incidentId: ID, from, to } }) as IncidentEvent;
+const finding = (n: number, kind = 'TRIGGER', category: string | null = 'CONFIG_CHANGE'): IncidentEvent =>
+  ({
+    type: 'FindingRecorded',
+    data: {
+      incidentId: ID,
+      findingId: findingIdOf(ID, n),
+      kind,
+      category,
+      description: 'A config push removed a pool limit.',
+    },
+  }) as IncidentEvent;
+const resolved = [
+  reported,
+  milestone('MITIGATED', at('10:20')),
+  status('OPEN', 'MITIGATED'),
+  milestone('RESOLVED', at('11:00')),
+  status('MITIGATED', 'RESOLVED'),
+];
+
+const cmd = <T extends IncidentCommand['type']>(
+  type: T,
+  fields: Omit<Extract<IncidentCommand, { type: T }>, 'type' | 'incidentId'>,
+) => ({ type, incidentId: ID, ...fields }) as IncidentCommand;
+
+describe('incident rules', () => {
+  describe('reporting', () => {
+    const report = (overrides: Record<string, unknown> = {}) =>
+      cmd('ReportIncident', {
+        title: '  Checkout errors after config push ',
+        kind: 'INCIDENT',
+        severity: 'SEV2',
+        services: ['checkout'],
+        detectionSource: 'MONITORING_ALERT',
+        startedAt: '2026-03-01T10:00:00Z',
+        detectedAt: '2026-03-01T11:05:00+01:00',
+        ...overrides,
+      } as never);
+
+    it('records the incident with trimmed text and times in UTC with milliseconds', () => {
+      spec
+        .given([])
+        .when(report())
+        .then([
+          {
+            type: 'IncidentReported',
+            data: { ...reported.data, reportedAt: NOW.toISOString() },
+          },
+        ]);
+    });
+
+    it('reports near-misses, chaos experiments and game days as readily as incidents', () => {
+      for (const kind of ['NEAR_MISS', 'CHAOS_EXPERIMENT', 'GAME_DAY']) {
+        const [event] = spec.given([]).when(report({ kind })).decision();
+        expect(event).toMatchObject({ type: 'IncidentReported', data: { kind } });
+      }
+    });
+
+    it.each([
+      ['title', { title: '   ' }, /title: must not be empty/],
+      ['title', { title: 'x'.repeat(201) }, /title: must be at most 200 characters/],
+      ['summary', { summary: 'x'.repeat(20_001) }, /summary: must be at most 20000 characters/],
+      ['services', { services: [] }, /services: must name at least 1/],
+      [
+        'services',
+        { services: Array.from({ length: 21 }, (_, i) => `svc-${i}`) },
+        /services: must name at most 20/,
+      ],
+      [
+        'services[0]',
+        { services: ['Checkout'] },
+        /services\[0\]: 'Checkout' may hold only lowercase letters/,
+      ],
+      ['services[0]', { services: ['x'.repeat(65)] }, /services\[0\]: must be 1–64 characters/],
+      ['tags', { tags: Array.from({ length: 31 }, (_, i) => `t${i}`) }, /tags: must name at most 30/],
+      ['tags[1]', { tags: ['ok', 'not ok'] }, /tags\[1\]/],
+      ['kind', { kind: 'OUTAGE' }, /kind: must be one of INCIDENT, NEAR_MISS/],
+      ['startedAt', { startedAt: 'yesterday' }, /startedAt: 'yesterday' is not an RFC 3339 date-time/],
+      [
+        'startedAt',
+        { startedAt: '2026-03-01T12:05:01Z', detectedAt: null },
+        /startedAt: must not be more than 5 minutes in the future/,
+      ],
+      ['detectedAt', { detectedAt: '2026-03-01T09:59:59Z' }, /detectedAt: must not be before startedAt/],
+    ])('refuses a bad %s, naming the field and the rule', (_field, overrides, message) => {
+      spec.given([]).when(report(overrides)).thenThrows(DomainRuleError, message);
+    });
+
+    it('accepts a start up to 5 minutes ahead (clock skew) and drops duplicate services', () => {
+      const [event] = spec
+        .given([])
+        .when(report({ startedAt: '2026-03-01T12:05:00Z', detectedAt: null, services: ['a', 'b', 'a'] }))
+        .decision();
+      expect(event.data).toMatchObject({ startedAt: '2026-03-01T12:05:00.000Z', services: ['a', 'b'] });
+    });
+
+    it('refuses a second report of the same incident', () => {
+      spec
+        .given([reported])
+        .when(report())
+        .thenThrows(DomainRuleError, /already exists/);
+    });
+  });
+
+  describe('every other command needs an existing incident', () => {
+    it('says which id names nothing', () => {
+      spec
+        .given([])
+        .when(cmd('AddTimelineEntry', { at: at('10:00'), text: 'x' }))
+        .thenThrows(EntityNotFoundError, ID);
+    });
+  });
+
+  describe('time order: startedAt ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved', () => {
+    it('records a milestone in order', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'ACKNOWLEDGED', at: at('10:07') }))
+        .then([milestone('ACKNOWLEDGED', at('10:07'))]);
+    });
+
+    it('refuses a milestone before an earlier one', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'ACKNOWLEDGED', at: at('10:04') }))
+        .thenThrows(DomainRuleError, 'at: must not be before detectedAt (2026-03-01T10:05:00.000Z)');
+    });
+
+    it('refuses a correction that would put a milestone after a later one', () => {
+      spec
+        .given([reported, milestone('MITIGATED', at('10:20')), status('OPEN', 'MITIGATED')])
+        .when(cmd('RecordMilestone', { milestone: 'DETECTED', at: at('10:30') }))
+        .thenThrows(DomainRuleError, 'at: must not be after mitigatedAt (2026-03-01T10:20:00.000Z)');
+    });
+
+    it('refuses a milestone before the start or in the future', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'RESOLVED', at: at('09:00') }))
+        .thenThrows(DomainRuleError, /must not be before startedAt/);
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'RESOLVED', at: '2026-03-01T12:06:00Z' }))
+        .thenThrows(DomainRuleError, /5 minutes in the future/);
+    });
+
+    it('records a milestone again as a correction, naming the time it replaces', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'DETECTED', at: at('10:03') }))
+        .then([milestone('DETECTED', at('10:03'), at('10:05'))]);
+    });
+
+    it('refuses a revised startedAt that would come after a milestone', () => {
+      spec
+        .given([reported])
+        .when(cmd('ReviseIncident', { startedAt: at('10:06') }))
+        .thenThrows(DomainRuleError, 'startedAt: must not be after detectedAt (2026-03-01T10:05:00.000Z)');
+    });
+
+    it('accepts a revised startedAt that keeps the order', () => {
+      spec
+        .given([reported])
+        .when(cmd('ReviseIncident', { startedAt: at('09:50') }))
+        .then([{ type: 'IncidentRevised', data: { incidentId: ID, changes: { startedAt: at('09:50') } } }]);
+    });
+  });
+
+  describe('status', () => {
+    it('MITIGATED moves an OPEN incident to MITIGATED', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'MITIGATED', at: at('10:20') }))
+        .then([milestone('MITIGATED', at('10:20')), status('OPEN', 'MITIGATED')]);
+    });
+
+    it('RESOLVED moves an OPEN or MITIGATED incident to RESOLVED', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'RESOLVED', at: at('11:00') }))
+        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED')]);
+    });
+
+    it('milestones never move an incident back: a correction in IN_REVIEW keeps the status', () => {
+      spec
+        .given([...resolved, finding(1), status('RESOLVED', 'IN_REVIEW')])
+        .when(cmd('RecordMilestone', { milestone: 'MITIGATED', at: at('10:25') }))
+        .then([milestone('MITIGATED', at('10:25'), at('10:20'))]);
+    });
+
+    it('a finding recorded on a RESOLVED incident moves it to IN_REVIEW', () => {
+      spec
+        .given(resolved)
+        .when(
+          cmd('RecordFinding', {
+            kind: 'TRIGGER',
+            category: 'CONFIG_CHANGE',
+            description: 'A config push removed a pool limit.',
+          }),
+        )
+        .then([finding(1), status('RESOLVED', 'IN_REVIEW')]);
+    });
+
+    it('a finding recorded on an OPEN incident leaves the status alone', () => {
+      spec
+        .given([reported])
+        .when(
+          cmd('RecordFinding', {
+            kind: 'TRIGGER',
+            category: 'CONFIG_CHANGE',
+            description: 'A config push removed a pool limit.',
+          }),
+        )
+        .then([finding(1)]);
+    });
+
+    it('publishing a postmortem needs RESOLVED or IN_REVIEW', () => {
+      spec
+        .given([reported, finding(1)])
+        .when(cmd('PublishPostmortem', { summary: 's', impact: 'i' }))
+        .thenThrows(DomainRuleError, /once the incident is RESOLVED or IN_REVIEW; it is OPEN/);
+    });
+
+    it('publishing a postmortem needs a finding that is not retracted', () => {
+      const retracted: IncidentEvent = {
+        type: 'FindingRetracted',
+        data: { incidentId: ID, findingId: findingIdOf(ID, 1), reason: 'wrong incident' },
+      };
+      spec
+        .given([...resolved, finding(1), status('RESOLVED', 'IN_REVIEW'), retracted])
+        .when(cmd('PublishPostmortem', { summary: 's', impact: 'i' }))
+        .thenThrows(DomainRuleError, /at least one finding that is not retracted/);
+    });
+
+    it('publishing a postmortem closes the incident', () => {
+      spec
+        .given([...resolved, finding(1), status('RESOLVED', 'IN_REVIEW')])
+        .when(
+          cmd('PublishPostmortem', {
+            summary: ' What happened ',
+            impact: '12% of checkouts failed for 55 minutes',
+          }),
+        )
+        .then([
+          {
+            type: 'PostmortemPublished',
+            data: {
+              incidentId: ID,
+              summary: 'What happened',
+              impact: '12% of checkouts failed for 55 minutes',
+              publishedAt: NOW.toISOString(),
+            },
+          },
+          status('IN_REVIEW', 'CLOSED'),
+        ]);
+    });
+
+    it.each([
+      ['MITIGATED', [reported, milestone('MITIGATED', at('10:20')), status('OPEN', 'MITIGATED')]],
+      ['RESOLVED', resolved],
+      ['CLOSED', [...resolved, finding(1), status('RESOLVED', 'IN_REVIEW'), status('IN_REVIEW', 'CLOSED')]],
+    ])('reopening goes back to OPEN from %s, with the reason', (from, given) => {
+      spec
+        .given(given as IncidentEvent[])
+        .when(cmd('ReopenIncident', { reason: 'Errors came back at 14:00' }))
+        .then([
+          {
+            type: 'IncidentReopened',
+            data: { incidentId: ID, reason: 'Errors came back at 14:00', previousStatus: from },
+          } as IncidentEvent,
+        ]);
+    });
+
+    it('reopening needs a reason and a status later than OPEN', () => {
+      spec
+        .given(resolved)
+        .when(cmd('ReopenIncident', { reason: ' ' }))
+        .thenThrows(DomainRuleError, 'reason: must not be empty');
+      spec
+        .given([reported])
+        .when(cmd('ReopenIncident', { reason: 'why' }))
+        .thenThrows(DomainRuleError, /already OPEN/);
+    });
+  });
+
+  describe('findings', () => {
+    it.each(['TRIGGER', 'CONTRIBUTING_FACTOR'])('%s needs a category', (kind) => {
+      spec
+        .given([reported])
+        .when(cmd('RecordFinding', { kind, description: 'Pool limit removed' }))
+        .thenThrows(DomainRuleError, `category: is required for ${kind} findings`);
+    });
+
+    it.each(['LESSON_LEARNED', 'WENT_WELL', 'GOT_LUCKY'])('%s needs no category', (kind) => {
+      spec
+        .given([reported])
+        .when(cmd('RecordFinding', { kind, description: 'Rollback took 2 minutes' }))
+        .then(
+          [finding(1, kind, null)].map(
+            (e) => ({ ...e, data: { ...e.data, description: 'Rollback took 2 minutes' } }) as IncidentEvent,
+          ),
+        );
+    });
+
+    it('numbers findings within their incident', () => {
+      const [event] = spec
+        .given([reported, finding(1), finding(2)])
+        .when(cmd('RecordFinding', { kind: 'LESSON_LEARNED', description: 'Canary configs too' }))
+        .decision();
+      expect(event.data).toMatchObject({ findingId: `${ID}:f3` });
+    });
+
+    it('a revision changes only the fields given, and still needs a category for causal kinds', () => {
+      const lesson = finding(1, 'LESSON_LEARNED', null);
+      spec
+        .given([reported, lesson])
+        .when(cmd('ReviseFinding', { findingId: findingIdOf(ID, 1), kind: 'CONTRIBUTING_FACTOR' }))
+        .thenThrows(DomainRuleError, /category: is required for CONTRIBUTING_FACTOR/);
+      spec
+        .given([reported, lesson])
+        .when(
+          cmd('ReviseFinding', {
+            findingId: findingIdOf(ID, 1),
+            kind: 'CONTRIBUTING_FACTOR',
+            category: 'MONITORING_GAP',
+          }),
+        )
+        .then([
+          {
+            type: 'FindingRevised',
+            data: {
+              incidentId: ID,
+              findingId: findingIdOf(ID, 1),
+              changes: { kind: 'CONTRIBUTING_FACTOR', category: 'MONITORING_GAP' },
+            },
+          },
+        ]);
+    });
+
+    it('a revision that changes nothing appends nothing', () => {
+      spec
+        .given([reported, finding(1)])
+        .when(cmd('ReviseFinding', { findingId: findingIdOf(ID, 1), category: 'CONFIG_CHANGE' }))
+        .then([]);
+    });
+
+    it('a retracted finding stays in the history but can no longer be revised or retracted', () => {
+      const retracted: IncidentEvent = {
+        type: 'FindingRetracted',
+        data: { incidentId: ID, findingId: findingIdOf(ID, 1), reason: 'duplicate' },
+      };
+      spec
+        .given([reported, finding(1)])
+        .when(cmd('RetractFinding', { findingId: findingIdOf(ID, 1), reason: 'duplicate' }))
+        .then([retracted]);
+      spec
+        .given([reported, finding(1), retracted])
+        .when(cmd('ReviseFinding', { findingId: findingIdOf(ID, 1), description: 'new' }))
+        .thenThrows(DomainRuleError, /retracted/);
+    });
+
+    it('a finding of another incident, or no finding at all, is not found', () => {
+      spec
+        .given([reported, finding(1)])
+        .when(cmd('RetractFinding', { findingId: findingIdOf(OTHER, 1), reason: 'x' }))
+        .thenThrows(EntityNotFoundError, /findingId/);
+      spec
+        .given([reported])
+        .when(cmd('RetractFinding', { findingId: findingIdOf(ID, 9), reason: 'x' }))
+        .thenThrows(EntityNotFoundError, /findingId/);
+    });
+  });
+
+  describe('links', () => {
+    const linkTo = (relation: string, startedAt: string | null, id = OTHER) =>
+      cmd('LinkIncidents', { relation, related: { id, startedAt } });
+    const linked: IncidentEvent = {
+      type: 'IncidentsLinked',
+      data: { incidentId: ID, relatedIncidentId: OTHER, relation: 'RECURRENCE_OF' },
+    };
+
+    it('links a recurrence of an incident that started earlier', () => {
+      spec.given([reported]).when(linkTo('RECURRENCE_OF', '2026-02-01T00:00:00.000Z')).then([linked]);
+    });
+
+    it('refuses RECURRENCE_OF to an incident that started later', () => {
+      spec
+        .given([reported])
+        .when(linkTo('RECURRENCE_OF', at('10:30')))
+        .thenThrows(DomainRuleError, /started earlier/);
+    });
+
+    it('refuses a link to itself, a duplicate link, and an incident that does not exist', () => {
+      spec
+        .given([reported])
+        .when(linkTo('RELATED_TO', at('10:00'), ID))
+        .thenThrows(DomainRuleError, /itself/);
+      spec
+        .given([reported, linked])
+        .when(linkTo('RECURRENCE_OF', '2026-02-01T00:00:00.000Z'))
+        .thenThrows(DomainRuleError, /already linked/);
+      spec
+        .given([reported])
+        .when(linkTo('RELATED_TO', null))
+        .thenThrows(EntityNotFoundError, /relatedIncidentId/);
+    });
+
+    it('allows a second link to the same incident under another relation', () => {
+      spec
+        .given([reported, linked])
+        .when(linkTo('CAUSED_BY', '2026-02-01T00:00:00.000Z'))
+        .then([
+          {
+            type: 'IncidentsLinked',
+            data: { incidentId: ID, relatedIncidentId: OTHER, relation: 'CAUSED_BY' },
+          },
+        ]);
+    });
+  });
+
+  describe('revising details', () => {
+    it('changes only the fields given and leaves out the unchanged ones', () => {
+      spec
+        .given([reported])
+        .when(
+          cmd('ReviseIncident', {
+            severity: 'SEV1',
+            title: 'Checkout errors after config push',
+            tags: ['config'],
+          }),
+        )
+        .then([
+          {
+            type: 'IncidentRevised',
+            data: { incidentId: ID, changes: { severity: 'SEV1', tags: ['config'] } },
+          },
+        ]);
+    });
+
+    it('refuses a revision with no field', () => {
+      spec
+        .given([reported])
+        .when(cmd('ReviseIncident', {}))
+        .thenThrows(DomainRuleError, /at least one field/);
+    });
+  });
+
+  describe('timeline', () => {
+    it('adds an entry with an id of its incident', () => {
+      spec
+        .given([reported])
+        .when(cmd('AddTimelineEntry', { at: at('10:01'), text: ' Deploy 4711 finished ' }))
+        .then([
+          {
+            type: 'TimelineEntryAdded',
+            data: { incidentId: ID, entryId: `${ID}:t1`, at: at('10:01'), text: 'Deploy 4711 finished' },
+          },
+        ]);
+    });
+  });
+});

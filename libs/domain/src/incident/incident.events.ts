@@ -1,0 +1,141 @@
+import type {
+  DetectionSource,
+  FactorCategory,
+  FindingKind,
+  IncidentKind,
+  IncidentStatus,
+  LinkRelation,
+  Milestone,
+  Severity,
+} from '../shared/vocabulary';
+
+/**
+ * The events of an incident stream (`incident-<uuid>`), as stored and as integrations receive them.
+ * Names are past tense and never change; payloads are plain JSON (times are RFC 3339 UTC strings).
+ * The schema version of each is in the event metadata (`schemaVersion`); docs/events.md lists them.
+ */
+export type IncidentEvent =
+  | IncidentReported
+  | IncidentRevised
+  | MilestoneRecorded
+  | IncidentStatusChanged
+  | IncidentReopened
+  | TimelineEntryAdded
+  | FindingRecorded
+  | FindingRevised
+  | FindingRetracted
+  | IncidentsLinked
+  | PostmortemPublished;
+
+export type IncidentEventType = IncidentEvent['type'];
+
+export interface IncidentReported {
+  type: 'IncidentReported';
+  data: {
+    incidentId: string;
+    title: string;
+    summary: string | null;
+    kind: IncidentKind;
+    severity: Severity;
+    services: string[];
+    tags: string[];
+    detectionSource: DetectionSource;
+    startedAt: string;
+    detectedAt: string | null;
+    reportedAt: string;
+  };
+}
+
+/** Only the fields present changed. */
+export interface IncidentRevised {
+  type: 'IncidentRevised';
+  data: {
+    incidentId: string;
+    changes: {
+      title?: string;
+      summary?: string | null;
+      severity?: Severity;
+      services?: string[];
+      tags?: string[];
+      detectionSource?: DetectionSource;
+      startedAt?: string;
+    };
+  };
+}
+
+/** A milestone's time. Recorded again, it is a correction: `previousAt` holds the time it replaces. */
+export interface MilestoneRecorded {
+  type: 'MilestoneRecorded';
+  data: { incidentId: string; milestone: Milestone; at: string; previousAt: string | null };
+}
+
+/** The status moved because of another event of the stream (its id is this event's causationId). */
+export interface IncidentStatusChanged {
+  type: 'IncidentStatusChanged';
+  data: { incidentId: string; from: IncidentStatus; to: IncidentStatus };
+}
+
+export interface IncidentReopened {
+  type: 'IncidentReopened';
+  data: { incidentId: string; reason: string; previousStatus: IncidentStatus };
+}
+
+export interface TimelineEntryAdded {
+  type: 'TimelineEntryAdded';
+  data: { incidentId: string; entryId: string; at: string; text: string };
+}
+
+export interface FindingRecorded {
+  type: 'FindingRecorded';
+  data: {
+    incidentId: string;
+    findingId: string;
+    kind: FindingKind;
+    category: FactorCategory | null;
+    description: string;
+  };
+}
+
+/** Only the fields present changed; `category: null` removes the category. */
+export interface FindingRevised {
+  type: 'FindingRevised';
+  data: {
+    incidentId: string;
+    findingId: string;
+    changes: { kind?: FindingKind; category?: FactorCategory | null; description?: string };
+  };
+}
+
+/** The finding stays in the history but counts nowhere. */
+export interface FindingRetracted {
+  type: 'FindingRetracted';
+  data: { incidentId: string; findingId: string; reason: string };
+}
+
+export interface IncidentsLinked {
+  type: 'IncidentsLinked';
+  data: { incidentId: string; relatedIncidentId: string; relation: LinkRelation };
+}
+
+export interface PostmortemPublished {
+  type: 'PostmortemPublished';
+  data: { incidentId: string; summary: string; impact: string; publishedAt: string };
+}
+
+/** Every incident event type with its current schema version; a test keeps docs/events.md in step. */
+export const INCIDENT_EVENT_VERSIONS: Record<IncidentEventType, number> = {
+  IncidentReported: 1,
+  IncidentRevised: 1,
+  MilestoneRecorded: 1,
+  IncidentStatusChanged: 1,
+  IncidentReopened: 1,
+  TimelineEntryAdded: 1,
+  FindingRecorded: 1,
+  FindingRevised: 1,
+  FindingRetracted: 1,
+  IncidentsLinked: 1,
+  PostmortemPublished: 1,
+};
+
+export const incidentStreamId = (incidentId: string) => `incident-${incidentId}`;
+export const INCIDENT_STREAM_PREFIX = 'incident-';
