@@ -68,14 +68,5 @@ export interface ActionItemReopened {
   data: { actionItemId: string; note: string | null };
 }
 
-export const ACTION_ITEM_EVENT_VERSIONS: Record<ActionItemEventType, number> = {
-  ActionItemOpened: 1,
-  ActionItemUpdated: 1,
-  ActionItemStarted: 1,
-  ActionItemCompleted: 1,
-  ActionItemDropped: 1,
-  ActionItemReopened: 1,
-};
-
 export const actionItemStreamId = (actionItemId: string) => `action-item-${actionItemId}`;
 export const ACTION_ITEM_STREAM_PREFIX = 'action-item-';

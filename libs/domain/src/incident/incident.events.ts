@@ -85,6 +85,10 @@ export interface TimelineEntryAdded {
   data: { incidentId: string; entryId: string; at: string; text: string };
 }
 
+/**
+ * Version 2. Version 1 let `category` be left out when a finding had none; version 2 always holds
+ * it (null when none). The upcaster in incident.catalogue.ts reads version 1 as version 2.
+ */
 export interface FindingRecorded {
   type: 'FindingRecorded';
   data: {
@@ -121,21 +125,6 @@ export interface PostmortemPublished {
   type: 'PostmortemPublished';
   data: { incidentId: string; summary: string; impact: string; publishedAt: string };
 }
-
-/** Every incident event type with its current schema version; a test keeps docs/events.md in step. */
-export const INCIDENT_EVENT_VERSIONS: Record<IncidentEventType, number> = {
-  IncidentReported: 1,
-  IncidentRevised: 1,
-  MilestoneRecorded: 1,
-  IncidentStatusChanged: 1,
-  IncidentReopened: 1,
-  TimelineEntryAdded: 1,
-  FindingRecorded: 1,
-  FindingRevised: 1,
-  FindingRetracted: 1,
-  IncidentsLinked: 1,
-  PostmortemPublished: 1,
-};
 
 export const incidentStreamId = (incidentId: string) => `incident-${incidentId}`;
 export const INCIDENT_STREAM_PREFIX = 'incident-';
