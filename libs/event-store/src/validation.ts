@@ -149,6 +149,12 @@ export function checkStreamMetadata(metadata: StreamMetadata, field = 'metadata'
     checkRevision(metadata.truncateBefore, `${field}.truncateBefore`);
   if (metadata.custom !== undefined) {
     checkJsonObject(metadata.custom, `${field}.custom`);
+    for (const key of Object.keys(metadata.custom))
+      if (key.startsWith('$'))
+        throw new InvalidEventStoreInputError(
+          `${field}.custom.${key}`,
+          "must not start with '$' (reserved for the store)",
+        );
     toJson(metadata.custom, `${field}.custom`);
   }
   return metadata;

@@ -531,6 +531,12 @@ export function eventStoreContract(name: string, openHarness: () => Promise<Even
         expect(await store.readStream(id)).toHaveLength(1);
       });
 
+      it("refuses application metadata keys in the store's own $ namespace", async () => {
+        const id = streamId();
+        await expectInvalid(store.setStreamMetadata(id, { custom: { $acl: 'x' } }), 'metadata.custom');
+        expect(await store.getStreamMetadata(id)).toMatchObject({ metaRevision: null });
+      });
+
       it('refuses a max count below 1 and a position it did not hand out', async () => {
         const id = streamId();
         await store.appendToStream(id, events(1));

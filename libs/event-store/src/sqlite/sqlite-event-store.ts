@@ -504,7 +504,10 @@ export class SqliteEventStore implements EventStore {
           const stream = this.loadStream(streamId);
           if (stream.tombstoned) throw new StreamDeletedError(streamId);
           if (stream.last_revision > after) {
-            const start = Math.max(after + 1, stream.soft_deleted ? 0 : firstVisibleRevision(stream));
+            const start = Math.max(
+              after + 1,
+              stream.soft_deleted ? stream.last_revision + 1 : firstVisibleRevision(stream),
+            );
             const rows = this.statements.eventsFromRevision.all(streamId, start, SUBSCRIPTION_PAGE);
             for (const row of rows) {
               if (isClosed()) return;
