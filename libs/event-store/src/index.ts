@@ -1,3 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './validation';
+export * from './event-store.module';
+export * from './open-event-store';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, redact } from './app-config';
+
+describe('loadConfig', () => {
+  it('runs embedded by default: port 3000, events in ./data/events.db', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      dataDir: resolve('data'),
+      eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
+      databaseUrl: undefined,
+      bootstrapApiKey: undefined,
+    });
+  });
+
+  it('uses EventStoreDB when EVENTSTORE_URL is set', () => {
+    const config = loadConfig({
+      EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
+      PORT: '8080',
+      DATA_DIR: '/tmp/kb',
+    });
+    expect(config.eventStore).toEqual({
+      kind: 'eventstoredb',
+      connectionString: 'esdb://localhost:2113?tls=false',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toBe('/tmp/kb');
+  });
+
+  it('reports every invalid variable at once, naming it and the rule', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: '70000',
+        EVENTSTORE_URL: 'http://x',
+        DATABASE_URL: 'mysql://u:secret@h/db',
+        KB_BOOTSTRAP_API_KEY: 'short',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^PORT must be a whole number from 1 to 65535/);
+    expect(problems[1]).toMatch(/^EVENTSTORE_URL must be an EventStoreDB connection string/);
+    expect(problems[2]).toMatch(/^DATABASE_URL must be a PostgreSQL URL/);
+    expect(problems[3]).toMatch(/^KB_BOOTSTRAP_API_KEY must be at least 16 characters/);
+    expect(message).not.toContain('secret');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', EVENTSTORE_URL: ' ' }).eventStore.kind).toBe('embedded');
+  });
+
+  it('redacts passwords in URLs', () => {
+    expect(redact('postgres://kb:s3cret@db:5432/kb')).toBe('postgres://kb:***@db:5432/kb');
+  });
+});

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import type { EventStoreConfig } from '@kb/event-store';
+
+/** The service's configuration, read once from the environment (see README, "Configuration"). */
+export interface AppConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly eventStore: EventStoreConfig;
+  /** PostgreSQL for the read models; the read side (a later issue) will use it. */
+  readonly databaseUrl?: string;
+  /** Secret of an ADMIN key that exists from start-up; API keys arrive with the GraphQL API. */
+  readonly bootstrapApiKey?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `The service cannot start, its configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks every variable, and reports all problems at once rather than the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const portText = value('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    problems.push(`PORT must be a whole number from 1 to 65535, not '${portText}'.`);
+
+  const dataDir = resolve(value('DATA_DIR') ?? './data');
+
+  const eventStoreUrl = value('EVENTSTORE_URL');
+  if (eventStoreUrl !== undefined && !/^esdb(\+discover)?:\/\/.+/.test(eventStoreUrl))
+    problems.push(
+      `EVENTSTORE_URL must be an EventStoreDB connection string such as 'esdb://localhost:2113?tls=false', not '${eventStoreUrl}'.`,
+    );
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl))
+    problems.push(
+      `DATABASE_URL must be a PostgreSQL URL such as 'postgres://user@host:5432/db', not '${redact(databaseUrl)}'.`,
+    );
+
+  const bootstrapApiKey = value('KB_BOOTSTRAP_API_KEY');
+  if (bootstrapApiKey !== undefined && bootstrapApiKey.length < 16)
+    problems.push('KB_BOOTSTRAP_API_KEY must be at least 16 characters long.');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    dataDir,
+    eventStore:
+      eventStoreUrl === undefined
+        ? { kind: 'embedded', file: resolve(dataDir, 'events.db') }
+        : { kind: 'eventstoredb', connectionString: eventStoreUrl },
+    databaseUrl,
+    bootstrapApiKey,
+  };
+}
+
+/** Hides a password in a URL, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
