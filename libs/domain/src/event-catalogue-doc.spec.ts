@@ -12,7 +12,8 @@ describe('docs/events.md', () => {
   );
 
   it('lists every event type of the code, with its current version', () => {
-    for (const [type, version] of inCode) expect({ type, version: documented.get(type) }).toEqual({ type, version });
+    for (const [type, version] of inCode)
+      expect({ type, version: documented.get(type) }).toEqual({ type, version });
   });
 
   it('lists no event type the code does not have', () => {

@@ -77,7 +77,7 @@ describe('incident rules', () => {
         startedAt: '2026-03-01T10:00:00Z',
         detectedAt: '2026-03-01T11:05:00+01:00',
         ...overrides,
-      } as never);
+      });
 
     it('records the incident with trimmed text and times in UTC with milliseconds', () => {
       spec
@@ -303,7 +303,7 @@ describe('incident rules', () => {
       ['CLOSED', [...resolved, finding(1), status('RESOLVED', 'IN_REVIEW'), status('IN_REVIEW', 'CLOSED')]],
     ])('reopening goes back to OPEN from %s, with the reason', (from, given) => {
       spec
-        .given(given as IncidentEvent[])
+        .given(given)
         .when(cmd('ReopenIncident', { reason: 'Errors came back at 14:00' }))
         .then([
           {

@@ -13,7 +13,7 @@ export const NOW = new Date('2026-03-01T12:00:00.000Z');
 export function deciderSpecification<Command, Event, State>(decider: Decider<Command, Event, State>) {
   return {
     given(events: Event[]) {
-      const state = events.reduce(decider.evolve, decider.initialState);
+      const state = events.reduce((s, e) => decider.evolve(s, e), decider.initialState);
       return {
         when(command: Command, now: Date = NOW) {
           const run = () => decider.decide(command, state, now);
