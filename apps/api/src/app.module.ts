@@ -1,14 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
+import { ActionItemsModule } from './action-items/action-items.module';
 import type { AppConfig } from './config/app-config';
 import { HealthController } from './health/health.controller';
+import { IncidentsModule } from './incidents/incidents.module';
 
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(config.eventStore)],
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot(config.eventStore),
+        IncidentsModule,
+        ActionItemsModule,
+      ],
       controllers: [HealthController],
     };
   }

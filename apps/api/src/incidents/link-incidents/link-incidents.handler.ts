@@ -1,0 +1,27 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { runOnIncident } from '../incident-command.base';
+import { incidentStream, type IncidentOutcome } from '../incident.stream';
+import { LinkIncidentsCommand } from './link-incidents.command';
+
+@CommandHandler(LinkIncidentsCommand)
+export class LinkIncidentsHandler implements ICommandHandler<LinkIncidentsCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute(command: LinkIncidentsCommand): Promise<IncidentOutcome> {
+    const { incidentId, relatedIncidentId, relation } = command.input;
+    // The rules need the other incident's start; read it from its own stream, never a read model.
+    const related = (await this.executor.load(incidentStream, relatedIncidentId)).state;
+    return runOnIncident(
+      this.executor,
+      incidentId,
+      {
+        type: 'LinkIncidents',
+        incidentId,
+        relation,
+        related: { id: relatedIncidentId, startedAt: related.exists ? related.startedAt : null },
+      },
+      command,
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { fieldsOf, runOnIncident } from '../incident-command.base';
+import type { IncidentOutcome } from '../incident.stream';
+import { PublishPostmortemCommand } from './publish-postmortem.command';
+
+@CommandHandler(PublishPostmortemCommand)
+export class PublishPostmortemHandler implements ICommandHandler<PublishPostmortemCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute(command: PublishPostmortemCommand): Promise<IncidentOutcome> {
+    return runOnIncident(
+      this.executor,
+      command.input.incidentId,
+      { type: 'PublishPostmortem', ...fieldsOf(command.input) },
+      command,
+    );
+  }
+}

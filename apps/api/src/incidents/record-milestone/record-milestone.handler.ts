@@ -1,0 +1,19 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { fieldsOf, runOnIncident } from '../incident-command.base';
+import type { IncidentOutcome } from '../incident.stream';
+import { RecordMilestoneCommand } from './record-milestone.command';
+
+@CommandHandler(RecordMilestoneCommand)
+export class RecordMilestoneHandler implements ICommandHandler<RecordMilestoneCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute(command: RecordMilestoneCommand): Promise<IncidentOutcome> {
+    return runOnIncident(
+      this.executor,
+      command.input.incidentId,
+      { type: 'RecordMilestone', ...fieldsOf(command.input) },
+      command,
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { fieldsOf, runOnIncident } from '../incident-command.base';
+import type { IncidentOutcome } from '../incident.stream';
+import { ReopenIncidentCommand } from './reopen-incident.command';
+
+@CommandHandler(ReopenIncidentCommand)
+export class ReopenIncidentHandler implements ICommandHandler<ReopenIncidentCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute(command: ReopenIncidentCommand): Promise<IncidentOutcome> {
+    return runOnIncident(
+      this.executor,
+      command.input.incidentId,
+      { type: 'ReopenIncident', ...fieldsOf(command.input) },
+      command,
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { commandContext, newEntityId } from '../../event-sourcing/command-context';
+import { fieldsOf, runOnIncident } from '../incident-command.base';
+import type { IncidentOutcome } from '../incident.stream';
+import { ReportIncidentCommand } from './report-incident.command';
+
+@CommandHandler(ReportIncidentCommand)
+export class ReportIncidentHandler implements ICommandHandler<ReportIncidentCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute(command: ReportIncidentCommand): Promise<IncidentOutcome> {
+    const incidentId = newEntityId(commandContext(command.caller, command.input), 'ReportIncident');
+    return runOnIncident(
+      this.executor,
+      incidentId,
+      { type: 'ReportIncident', incidentId, ...fieldsOf(command.input) },
+      command,
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { fieldsOf, runOnIncident } from '../incident-command.base';
+import type { IncidentOutcome } from '../incident.stream';
+import { ReviseIncidentCommand } from './revise-incident.command';
+
+@CommandHandler(ReviseIncidentCommand)
+export class ReviseIncidentHandler implements ICommandHandler<ReviseIncidentCommand> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute(command: ReviseIncidentCommand): Promise<IncidentOutcome> {
+    return runOnIncident(
+      this.executor,
+      command.input.incidentId,
+      { type: 'ReviseIncident', ...fieldsOf(command.input) },
+      command,
+    );
+  }
+}
