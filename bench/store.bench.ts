@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
 import { migrate } from '../libs/event-store/src/sqlite/sqlite-schema';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SINGLE_APPENDS = 2000;
 const WRITERS = 32;
 const APPENDS_PER_WRITER = 200;
