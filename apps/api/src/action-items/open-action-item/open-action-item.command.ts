@@ -1,4 +1,4 @@
-import type { WriteOptions } from '../../incidents/incident-command.base';
+import type { WriteOptions } from '../../event-sourcing/mutation';
 import { ActionItemMutation } from '../action-item-command.base';
 
 export interface OpenActionItemInput extends Omit<WriteOptions, 'expectedRevision'> {

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { fieldsOf } from '../../incidents/incident-command.base';
+import { fieldsOf } from '../../event-sourcing/mutation';
 import { runOnActionItem } from '../action-item-command.base';
 import type { ActionItemOutcome } from '../action-item.stream';
 import { UpdateActionItemCommand } from './update-action-item.command';
