@@ -1,3 +1,4 @@
+import { onlyChanged } from '../shared/changes';
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import {
   checkFreeText,
@@ -161,10 +162,7 @@ function update(
       null,
       'Give at least one field to change (title, description, priority, ownerTeam, assignee, dueDate).',
     );
-  const current = state as unknown as Record<string, unknown>;
-  const changes = Object.fromEntries(
-    Object.entries(given).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(current[key])),
-  );
+  const changes = onlyChanged(given, state);
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'ActionItemUpdated', data: { actionItemId: state.id, changes } }];
 }

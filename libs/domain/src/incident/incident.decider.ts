@@ -1,3 +1,4 @@
+import { onlyChanged } from '../shared/changes';
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import {
   checkFreeText,
@@ -351,15 +352,6 @@ function activeFinding(state: IncidentDetails, findingId: string) {
 
 function statusChange(state: IncidentDetails, to: IncidentStatus): IncidentStatusChanged {
   return { type: 'IncidentStatusChanged', data: { incidentId: state.id, from: state.status, to } };
-}
-
-function onlyChanged<T extends object>(given: T, current: object): T {
-  const currentValues = current as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(given).filter(
-      ([key, value]) => JSON.stringify(value) !== JSON.stringify(currentValues[key]),
-    ),
-  ) as T;
 }
 
 function assertNever(command: never): never {
