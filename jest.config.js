@@ -8,6 +8,8 @@ const moduleNameMapper = {
   '^@kb/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
   '^@kb/domain$': '<rootDir>/libs/domain/src',
   '^@kb/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+  '^@kb/read-models$': '<rootDir>/libs/read-models/src',
+  '^@kb/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
 };
 const base = {
   testEnvironment: 'node',

@@ -1,0 +1,11 @@
+export * from './read-model-data-source';
+export * from './read-model-time';
+export * from './projector/projection';
+export * from './projector/projected-event';
+export * from './projector/projector';
+export * from './projector/projection-checkpoint.entity';
+export * from './incident/incident.entity';
+export * from './incident/incident.projection';
+export * from './action-item/action-item.entity';
+export * from './action-item/action-item.projection';
+export { READ_MODEL_MIGRATIONS } from './migrations/1767225600000-read-models-initial.migration';

@@ -1,0 +1,13 @@
+import type { EntityManager } from 'typeorm';
+import type { ProjectedEvent } from './projected-event';
+
+/**
+ * A read model's projection. `apply` runs inside the projector's transaction (use only `manager`),
+ * must be deterministic (times from the event, never the clock) and must leave the rows unchanged
+ * when given an event it has already applied.
+ */
+export interface Projection {
+  /** Stable name: the key of its checkpoint. */
+  readonly name: string;
+  apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
+}

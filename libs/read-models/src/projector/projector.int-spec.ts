@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource, EntityManager } from 'typeorm';
+import { SqliteEventStore } from '@kb/event-store';
+import { ActionItemProjection } from '../action-item/action-item.projection';
+import { IncidentRow } from '../incident/incident.entity';
+import { IncidentProjection } from '../incident/incident.projection';
+import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
+import { WriteSide } from '../testing/write-side.fixture';
+import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
+import type { ProjectedEvent } from './projected-event';
+import type { Projection } from './projection';
+import { Projector, applyBatch, type ProjectorOptions } from './projector';
+
+/** The incident projection under its own name, failing on the events `fails` picks. */
+class RecordingProjection implements Projection {
+  readonly name = 'incidents';
+  readonly applied: ProjectedEvent[] = [];
+  private readonly inner = new IncidentProjection();
+
+  constructor(private readonly fails: (event: ProjectedEvent) => boolean = () => false) {}
+
+  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    if (this.fails(event)) throw new Error(`refusing ${event.type} at ${event.position}`);
+    this.applied.push(event);
+    await this.inner.apply(manager, event);
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describeOnReadModelDatabases('projector', (databases) => {
+  jest.setTimeout(30_000);
+  let dir: string;
+  let store: SqliteEventStore;
+  let dataSource: DataSource;
+  let writer: WriteSide;
+  const projectors: Projector[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kb-projector-'));
+    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    dataSource = await databases.open();
+    writer = new WriteSide(store);
+  });
+  afterEach(async () => {
+    for (const projector of projectors.splice(0)) await projector.stop();
+    await store.close();
+    await databases.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startProjector = async (projections: Projection[], options: ProjectorOptions = {}) => {
+    const projector = new Projector(store, dataSource, projections, options);
+    projectors.push(projector);
+    await projector.start();
+    return projector;
+  };
+
+  const report = (title: string) =>
+    writer.reportIncident({
+      title,
+      kind: 'INCIDENT',
+      severity: 'SEV3',
+      services: ['search'],
+      detectionSource: 'MONITORING_ALERT',
+      startedAt: '2026-03-01T10:00:00.000Z',
+    });
+  const countIncidents = () => dataSource.manager.count(IncidentRow);
+
+  it('commits nothing of a catch-up batch that fails midway: neither rows nor checkpoint', async () => {
+    const first = await report('first');
+    await writer.onIncident(first, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:01:00.000Z',
+      text: 'paged',
+    });
+    const second = await report('second');
+    await writer.onIncident(second, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:02:00.000Z',
+      text: 'paged',
+    });
+
+    const failing = new RecordingProjection((e) => e.streamId === `incident-${second}`);
+    const projector = await startProjector([failing], { retryDelayMs: 60_000 });
+    await until(() => projector.status()[0].state === 'failed');
+
+    expect(failing.applied.map((e) => e.type)).toEqual(['IncidentReported', 'TimelineEntryAdded']);
+    expect(await countIncidents()).toBe(0);
+    expect(await checkpointOf(dataSource, 'incidents')).toBeNull();
+    expect(projector.status()[0]).toMatchObject({
+      checkpoint: null,
+      lastError: expect.stringContaining('refusing'),
+    });
+  });
+
+  it('commits nothing of a live batch that fails midway, and applies it once the projection works', async () => {
+    const id = await report('live');
+    const before = writer.lastPosition;
+    // RecordMilestone appends MilestoneRecorded and IncidentStatusChanged together: one live batch.
+    const failing = new RecordingProjection((e) => e.type === 'IncidentStatusChanged');
+    const broken = await startProjector([failing], { retryDelayMs: 60_000 });
+    await expect(broken.waitForPosition(before, 10_000)).resolves.toBe(true);
+    await writer.onIncident(id, {
+      type: 'RecordMilestone',
+      milestone: 'MITIGATED',
+      at: '2026-03-01T10:30:00.000Z',
+    });
+    await until(() => broken.status()[0].state === 'failed');
+
+    expect(failing.applied.map((e) => e.type)).toEqual(['IncidentReported', 'MilestoneRecorded']);
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+      revision: 0,
+      mitigatedAt: null,
+      status: 'OPEN',
+    });
+    expect(await checkpointOf(dataSource, 'incidents')).toBe(before);
+    await broken.stop();
+
+    const fixed = await startProjector([new RecordingProjection()]);
+    await expect(fixed.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+      revision: 2,
+      mitigatedAt: '2026-03-01T10:30:00.000Z',
+      status: 'MITIGATED',
+    });
+    expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+  });
+
+  it('changes nothing when events already applied are delivered again', async () => {
+    const id = await report('again');
+    await writer.onIncident(id, {
+      type: 'RecordMilestone',
+      milestone: 'RESOLVED',
+      at: '2026-03-01T10:40:00.000Z',
+    });
+    const projector = await startProjector([new IncidentProjection()]);
+    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await projector.stop();
+    const rows = await dumpReadModels(dataSource);
+    const checkpoint = await dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, {
+      name: 'incidents',
+    });
+
+    const again = new RecordingProjection();
+    const events = await store.readAll();
+    await expect(applyBatch(dataSource, again, events, new Date('2030-01-01T00:00:00.000Z'))).resolves.toBe(
+      checkpoint.position,
+    );
+    expect(again.applied).toEqual([]);
+    expect(await dumpReadModels(dataSource)).toEqual(rows);
+    expect(await dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, { name: 'incidents' })).toEqual(
+      checkpoint,
+    );
+  });
+
+  it('resumes from its checkpoint after a stop and a new start', async () => {
+    const id = await report('resume');
+    const first = await startProjector([new RecordingProjection()]);
+    await expect(first.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await first.stop();
+    const stoppedAt = writer.lastPosition;
+
+    await writer.onIncident(id, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:05:00.000Z',
+      text: 'rolled back',
+    });
+    await writer.onIncident(id, {
+      type: 'RecordMilestone',
+      milestone: 'MITIGATED',
+      at: '2026-03-01T10:06:00.000Z',
+    });
+    const resumed = new RecordingProjection();
+    const second = await startProjector([resumed]);
+    await expect(second.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+
+    expect(resumed.applied.map((e) => e.type)).toEqual([
+      'TimelineEntryAdded',
+      'MilestoneRecorded',
+      'IncidentStatusChanged',
+    ]);
+    expect(resumed.applied.every((e) => e.position > stoppedAt)).toBe(true);
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+      revision: 3,
+      status: 'MITIGATED',
+    });
+  });
+
+  it('waitForPosition resolves true once every projection has applied the position, false on timeout', async () => {
+    const projector = new Projector(store, dataSource, [
+      new IncidentProjection(),
+      new ActionItemProjection(),
+    ]);
+    projectors.push(projector);
+    const id = await report('wait');
+    const position = writer.lastPosition;
+
+    const started = Date.now();
+    await expect(projector.waitForPosition(position, 150)).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+
+    const waiting = projector.waitForPosition(position, 10_000);
+    await projector.start();
+    await expect(waiting).resolves.toBe(true);
+    expect(projector.status().map((s) => s.checkpoint)).toEqual([position, position]);
+    expect(await countIncidents()).toBe(1);
+    await expect(projector.waitForPosition(position, 0)).resolves.toBe(true);
+
+    // Live: the wait ends once the projections reach the write's position.
+    const next = await writer.onIncident(id, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:03:00.000Z',
+      text: 'x',
+    });
+    await expect(projector.waitForPosition(next, 10_000)).resolves.toBe(true);
+    expect(await checkpointOf(dataSource, 'action-items')).toBe(next);
+  });
+
+  it('catches up a backlog larger than catchUpBatchSize, batch after batch', async () => {
+    for (let i = 0; i < 7; i++) await report(`incident ${i}`);
+    const projector = await startProjector([new IncidentProjection()], { catchUpBatchSize: 3 });
+    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    expect(await countIncidents()).toBe(7);
+    expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+  });
+});

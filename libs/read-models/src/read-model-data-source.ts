@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ActionItemRow } from './action-item/action-item.entity';
+import { INCIDENT_ENTITIES } from './incident/incident.entity';
+import { READ_MODEL_MIGRATIONS } from './migrations/1767225600000-read-models-initial.migration';
+import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
+
+export type ReadModelDatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+
+export const READ_MODEL_ENTITIES = [ProjectionCheckpointRow, ...INCIDENT_ENTITIES, ActionItemRow];
+
+/**
+ * Opens the read-model database and brings its schema up to date by migrations (never synchronize).
+ * With a PostgreSQL schema, the schema is created when missing and is the connection's search_path.
+ */
+export async function createReadModelDataSource(config: ReadModelDatabaseConfig): Promise<DataSource> {
+  const common = {
+    entities: READ_MODEL_ENTITIES,
+    migrations: READ_MODEL_MIGRATIONS,
+    migrationsTableName: 'read_model_migrations',
+    migrationsTransactionMode: 'all' as const,
+    synchronize: false,
+    logging: false,
+  };
+  let dataSource: DataSource;
+  if (config.kind === 'sqlite') {
+    mkdirSync(dirname(config.file), { recursive: true });
+    dataSource = new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: config.file,
+      enableWAL: true,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+      },
+    });
+  } else {
+    dataSource = new DataSource({
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      schema: config.schema,
+      // Migrations are plain SQL with unqualified names: they land in the configured schema.
+      extra: config.schema ? { options: `-c search_path=${quoteIdentifier(config.schema)}` } : undefined,
+    });
+  }
+  await dataSource.initialize();
+  try {
+    if (config.kind === 'postgres' && config.schema)
+      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);
+    await dataSource.runMigrations();
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`'${name}' is not a plain PostgreSQL schema name (letters, digits, underscore).`);
+  return `"${name}"`;
+}
