@@ -8,4 +8,4 @@ export * from './incident/incident.entity';
 export * from './incident/incident.projection';
 export * from './action-item/action-item.entity';
 export * from './action-item/action-item.projection';
-export { READ_MODEL_MIGRATIONS } from './migrations/1767225600000-read-models-initial.migration';
+export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ActionItemRow } from './action-item/action-item.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
-import { READ_MODEL_MIGRATIONS } from './migrations/1767225600000-read-models-initial.migration';
+import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 
 export type ReadModelDatabaseConfig =

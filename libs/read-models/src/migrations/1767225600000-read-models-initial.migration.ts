@@ -112,5 +112,3 @@ export class ReadModelsInitial1767225600000 implements MigrationInterface {
       await queryRunner.query(`DROP TABLE ${table}`);
   }
 }
-
-export const READ_MODEL_MIGRATIONS = [ReadModelsInitial1767225600000];

@@ -1,0 +1,4 @@
+import { ReadModelsInitial1767225600000 } from './1767225600000-read-models-initial.migration';
+
+/** Every read-model migration, oldest first. A new read model adds its own migration here. */
+export const READ_MODEL_MIGRATIONS = [ReadModelsInitial1767225600000];
