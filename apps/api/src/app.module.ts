@@ -5,6 +5,7 @@ import { ActionItemsModule } from './action-items/action-items.module';
 import type { AppConfig } from './config/app-config';
 import { HealthController } from './health/health.controller';
 import { IncidentsModule } from './incidents/incidents.module';
+import { ReadSideModule } from './read-side/read-side.module';
 
 @Module({})
 export class AppModule {
@@ -14,6 +15,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(config.eventStore),
+        ReadSideModule.forRoot(config.readModels),
         IncidentsModule,
         ActionItemsModule,
       ],

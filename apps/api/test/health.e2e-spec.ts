@@ -1,12 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
+import { Projector } from '@kb/read-models';
+import { ReportIncidentCommand } from '../src/incidents/report-incident/report-incident.command';
+import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
 
@@ -29,21 +34,61 @@ describe('the API on the embedded default (over HTTP)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('answers /health with the position of the last stored event', async () => {
+  it('answers /health with the last stored position and how far each projection is', async () => {
     const empty = await fetch(`${baseUrl}/health`);
     expect(empty.status).toBe(200);
-    expect(await empty.json()).toEqual({ status: 'ok', eventStore: { lastPosition: null } });
+    expect(await empty.json()).toEqual({
+      status: 'ok',
+      eventStore: { lastPosition: null },
+      projections: [
+        {
+          name: 'incidents',
+          checkpoint: null,
+          state: expect.stringMatching(/^(catching-up|live)$/),
+          lastError: null,
+        },
+        {
+          name: 'action-items',
+          checkpoint: null,
+          state: expect.stringMatching(/^(catching-up|live)$/),
+          lastError: null,
+        },
+      ],
+    });
 
     const store = app.get<EventStore>(EVENT_STORE);
-    const { position } = await store.appendToStream('incident-e2e', [
+    const { position } = await store.appendToStream('other-e2e', [
       { id: randomUUID(), type: 'Probe', data: {} },
     ]);
-    const after = await fetch(`${baseUrl}/health`);
-    expect(await after.json()).toEqual({ status: 'ok', eventStore: { lastPosition: position } });
+    const after = (await (await fetch(`${baseUrl}/health`)).json()) as { eventStore: unknown };
+    expect(after.eventStore).toEqual({ lastPosition: position });
   });
 
-  it('keeps its events in an SQLite file under DATA_DIR', async () => {
-    const { existsSync } = await import('node:fs');
+  it('projects what a command writes into the read models (read-your-writes)', async () => {
+    const outcome = await app.get(CommandBus).execute(
+      new ReportIncidentCommand(
+        {
+          title: 'Search latency during reindex',
+          kind: 'NEAR_MISS',
+          severity: 'SEV4',
+          services: ['search'],
+          detectionSource: 'INTERNAL_REPORT',
+          startedAt: new Date(Date.now() - 60_000).toISOString(),
+        },
+        { actor: 'system', correlationId: 'e2e' },
+      ),
+    );
+    expect(await app.get(Projector).waitForPosition(outcome.position!, 5_000)).toBe(true);
+    const rows: unknown = await app
+      .get<DataSource>(READ_MODEL_DATA_SOURCE)
+      .query('SELECT id, title, kind FROM incidents WHERE id = ?', [outcome.entityId]);
+    expect(rows).toEqual([
+      { id: outcome.entityId, title: 'Search latency during reindex', kind: 'NEAR_MISS' },
+    ]);
+  });
+
+  it('keeps its events and read models in SQLite files under DATA_DIR', () => {
     expect(existsSync(join(dataDir, 'events.db'))).toBe(true);
+    expect(existsSync(join(dataDir, 'read-models.db'))).toBe(true);
   });
 });

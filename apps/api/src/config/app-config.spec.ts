@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: resolve('data'),
       eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
-      databaseUrl: undefined,
+      readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
     });
   });
@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     });
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('/tmp/kb');
+  });
+
+  it('keeps the read models in PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://kb@db:5432/kb' }).readModels).toEqual({
+      kind: 'postgres',
+      url: 'postgres://kb@db:5432/kb',
+    });
   });
 
   it('reports every invalid variable at once, naming it and the rule', () => {

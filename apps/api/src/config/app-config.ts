@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import type { EventStoreConfig } from '@kb/event-store';
+import type { ReadModelDatabaseConfig } from '@kb/read-models';
 
 /** The service's configuration, read once from the environment (see README, "Configuration"). */
 export interface AppConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly eventStore: EventStoreConfig;
-  /** PostgreSQL for the read models; the read side (a later issue) will use it. */
-  readonly databaseUrl?: string;
+  /** Where the read models live: PostgreSQL when DATABASE_URL is set, else SQLite under DATA_DIR. */
+  readonly readModels: ReadModelDatabaseConfig;
   /** Secret of an ADMIN key that exists from start-up; API keys arrive with the GraphQL API. */
   readonly bootstrapApiKey?: string;
 }
@@ -60,7 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       eventStoreUrl === undefined
         ? { kind: 'embedded', file: resolve(dataDir, 'events.db') }
         : { kind: 'eventstoredb', connectionString: eventStoreUrl },
-    databaseUrl,
+    readModels:
+      databaseUrl === undefined
+        ? { kind: 'sqlite', file: resolve(dataDir, 'read-models.db') }
+        : { kind: 'postgres', url: databaseUrl },
     bootstrapApiKey,
   };
 }

@@ -1,0 +1,74 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '@kb/event-store';
+import {
+  ActionItemProjection,
+  createReadModelDataSource,
+  IncidentProjection,
+  Projector,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
+
+export const READ_MODEL_DATA_SOURCE = Symbol('READ_MODEL_DATA_SOURCE');
+
+/** The projections this service keeps up to date, in one projector. */
+export const projections = () => [new IncidentProjection(), new ActionItemProjection()];
+
+class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly projector: Projector,
+    @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projector.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    await this.dataSource.destroy();
+  }
+}
+
+/**
+ * The read side: the read-model database (migrated at start) and the projector that follows the
+ * event store into it. Read-your-writes waits on `Projector.waitForPosition`.
+ */
+@Module({})
+export class ReadSideModule {
+  static forRoot(config: ReadModelDatabaseConfig): DynamicModule {
+    return {
+      module: ReadSideModule,
+      global: true,
+      providers: [
+        {
+          provide: READ_MODEL_DATA_SOURCE,
+          useFactory: async () => {
+            const dataSource = await createReadModelDataSource(config);
+            new Logger('ReadModels').log(
+              config.kind === 'sqlite'
+                ? `Read models (SQLite) at ${config.file}`
+                : 'Read models in PostgreSQL (DATABASE_URL)',
+            );
+            return dataSource;
+          },
+        },
+        {
+          provide: Projector,
+          inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
+          useFactory: (store: EventStore, dataSource: DataSource) =>
+            new Projector(store, dataSource, projections()),
+        },
+        ReadSideLifecycle,
+      ],
+      exports: [READ_MODEL_DATA_SOURCE, Projector],
+    };
+  }
+}
