@@ -46,12 +46,14 @@ describe('the API on the embedded default (over HTTP)', () => {
           checkpoint: null,
           state: expect.stringMatching(/^(catching-up|live)$/),
           lastError: null,
+          deadLetters: 0,
         },
         {
           name: 'action-items',
           checkpoint: null,
           state: expect.stringMatching(/^(catching-up|live)$/),
           lastError: null,
+          deadLetters: 0,
         },
       ],
     });

@@ -9,3 +9,4 @@ export * from './incident/incident.projection';
 export * from './action-item/action-item.entity';
 export * from './action-item/action-item.projection';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
+export * from './projector/dead-letter.entity';

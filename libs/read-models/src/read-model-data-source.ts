@@ -4,13 +4,19 @@ import { DataSource } from 'typeorm';
 import { ActionItemRow } from './action-item/action-item.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
 import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
+import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 
 export type ReadModelDatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpointRow, ...INCIDENT_ENTITIES, ActionItemRow];
+export const READ_MODEL_ENTITIES = [
+  ProjectionCheckpointRow,
+  DeadLetterRow,
+  ...INCIDENT_ENTITIES,
+  ActionItemRow,
+];
 
 /**
  * Opens the read-model database and brings its schema up to date by migrations (never synchronize).

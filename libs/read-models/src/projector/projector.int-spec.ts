@@ -8,6 +8,7 @@ import { IncidentRow } from '../incident/incident.entity';
 import { IncidentProjection } from '../incident/incident.projection';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
 import { WriteSide } from '../testing/write-side.fixture';
+import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import type { ProjectedEvent } from './projected-event';
 import type { Projection } from './projection';
@@ -75,6 +76,27 @@ describeOnReadModelDatabases('projector', (databases) => {
     });
   const countIncidents = () => dataSource.manager.count(IncidentRow);
 
+  /** Parking a poison event must succeed for the batch to commit: make it fail, as a broken database would. */
+  const breakDeadLetters = async () => {
+    if (dataSource.options.type === 'postgres') {
+      await dataSource.query(
+        `CREATE FUNCTION refuse_parking() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'parking refused'; END $$ LANGUAGE plpgsql`,
+      );
+      await dataSource.query(
+        'CREATE TRIGGER refuse_parking BEFORE INSERT ON projection_dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_parking()',
+      );
+    } else {
+      await dataSource.query(
+        "CREATE TRIGGER refuse_parking BEFORE INSERT ON projection_dead_letters BEGIN SELECT RAISE(ABORT, 'parking refused'); END",
+      );
+    }
+  };
+  const mendDeadLetters = () =>
+    dataSource.query(
+      'DROP TRIGGER refuse_parking' +
+        (dataSource.options.type === 'postgres' ? ' ON projection_dead_letters' : ''),
+    );
+
   it('commits nothing of a catch-up batch that fails midway: neither rows nor checkpoint', async () => {
     const first = await report('first');
     await writer.onIncident(first, {
@@ -90,6 +112,7 @@ describeOnReadModelDatabases('projector', (databases) => {
     });
 
     const failing = new RecordingProjection((e) => e.streamId === `incident-${second}`);
+    await breakDeadLetters();
     const projector = await startProjector([failing], { retryDelayMs: 60_000 });
     await until(() => projector.status()[0].state === 'failed');
 
@@ -98,7 +121,7 @@ describeOnReadModelDatabases('projector', (databases) => {
     expect(await checkpointOf(dataSource, 'incidents')).toBeNull();
     expect(projector.status()[0]).toMatchObject({
       checkpoint: null,
-      lastError: expect.stringContaining('refusing'),
+      lastError: expect.stringContaining('parking refused'),
     });
   });
 
@@ -109,6 +132,7 @@ describeOnReadModelDatabases('projector', (databases) => {
     const failing = new RecordingProjection((e) => e.type === 'IncidentStatusChanged');
     const broken = await startProjector([failing], { retryDelayMs: 60_000 });
     await expect(broken.waitForPosition(before, 10_000)).resolves.toBe(true);
+    await breakDeadLetters();
     await writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'MITIGATED',
@@ -124,6 +148,7 @@ describeOnReadModelDatabases('projector', (databases) => {
     });
     expect(await checkpointOf(dataSource, 'incidents')).toBe(before);
     await broken.stop();
+    await mendDeadLetters();
 
     const fixed = await startProjector([new RecordingProjection()]);
     await expect(fixed.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
@@ -133,6 +158,67 @@ describeOnReadModelDatabases('projector', (databases) => {
       status: 'MITIGATED',
     });
     expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+  });
+
+  it('parks a poison event and the later events of its stream, goes on with other streams, and retries after a fix', async () => {
+    const poisoned = await report('poisoned');
+    const healthy = await report('healthy');
+    await writer.onIncident(poisoned, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:01:00.000Z',
+      text: 'poison',
+    });
+    await writer.onIncident(healthy, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:01:00.000Z',
+      text: 'fine',
+    });
+    await writer.onIncident(poisoned, {
+      type: 'RecordMilestone',
+      milestone: 'MITIGATED',
+      at: '2026-03-01T10:09:00.000Z',
+    });
+    let broken = true;
+    const projection = new RecordingProjection(
+      (e) => broken && e.type === 'TimelineEntryAdded' && e.streamId === `incident-${poisoned}`,
+    );
+    const projector = await startProjector([projection]);
+    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+
+    const letters = await dataSource.manager.find(DeadLetterRow, { order: { position: 'ASC' } });
+    expect(letters.map((l) => [l.streamId, l.revision, l.eventType, l.error.startsWith('refusing')])).toEqual(
+      [
+        [`incident-${poisoned}`, 1, 'TimelineEntryAdded', true],
+        [`incident-${poisoned}`, 2, 'MilestoneRecorded', false],
+        [`incident-${poisoned}`, 3, 'IncidentStatusChanged', false],
+      ],
+    );
+    expect(letters[1].error).toMatch(/waits behind an earlier event of its stream/);
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: healthy })).toMatchObject({
+      revision: 1,
+    });
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
+      revision: 0,
+      status: 'OPEN',
+    });
+    expect(projector.status()[0]).toMatchObject({
+      state: 'stalled',
+      deadLetters: 3,
+      checkpoint: writer.lastPosition,
+    });
+
+    expect(await projector.retryDeadLetters('incidents')).toEqual([
+      { name: 'incidents', applied: 0, remaining: 3 },
+    ]);
+    broken = false;
+    expect(await projector.retryDeadLetters()).toEqual([{ name: 'incidents', applied: 3, remaining: 0 }]);
+    expect(await dataSource.manager.count(DeadLetterRow)).toBe(0);
+    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
+      revision: 3,
+      status: 'MITIGATED',
+    });
+    expect(projector.status()[0]).toMatchObject({ state: 'live', deadLetters: 0 });
+    await expect(projector.retryDeadLetters('nope')).rejects.toThrow("There is no projection named 'nope'");
   });
 
   it('changes nothing when events already applied are delivered again', async () => {
@@ -152,9 +238,9 @@ describeOnReadModelDatabases('projector', (databases) => {
 
     const again = new RecordingProjection();
     const events = await store.readAll();
-    await expect(applyBatch(dataSource, again, events, new Date('2030-01-01T00:00:00.000Z'))).resolves.toBe(
-      checkpoint.position,
-    );
+    await expect(
+      applyBatch(dataSource, again, events, new Date('2030-01-01T00:00:00.000Z')),
+    ).resolves.toEqual({ checkpoint: checkpoint.position, parked: 0 });
     expect(again.applied).toEqual([]);
     expect(await dumpReadModels(dataSource)).toEqual(rows);
     expect(await dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, { name: 'incidents' })).toEqual(

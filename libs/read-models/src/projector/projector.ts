@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, StoredEvent, Subscription, SubscriptionMessage } from '@kb/event-store';
+import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from './projected-event';
 import type { Projection } from './projection';
@@ -16,33 +17,57 @@ export interface ProjectorOptions {
   readonly clock?: () => Date;
 }
 
-export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'failed';
+/** `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. */
+export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'failed';
 
 export interface ProjectionRunStatus {
   readonly name: string;
   readonly checkpoint: string | null;
   readonly state: ProjectionRunState;
   readonly lastError: string | null;
+  /** Events parked because this projection could not apply them (or wait behind one that could not). */
+  readonly deadLetters: number;
 }
+
+/** What one batch did: the checkpoint after it, and how many of its events were parked. */
+export interface BatchResult {
+  readonly checkpoint: string | null;
+  readonly parked: number;
+}
+
+const WAITING = 'waits behind an earlier event of its stream that could not be applied';
 
 /**
  * Applies the events of `batch` that come after the projection's stored checkpoint and saves the new
- * checkpoint, all in one transaction. Returns the checkpoint after the batch.
+ * checkpoint, all in one transaction. An event the projection cannot apply is parked as a dead
+ * letter (its own writes undone by a savepoint), and so are the later events of its stream, so the
+ * stream's order is kept; other streams go on. If parking itself fails, nothing of the batch stays.
  */
 export async function applyBatch(
   dataSource: DataSource,
   projection: Projection,
   batch: readonly StoredEvent[],
   now: Date = new Date(),
-): Promise<string | null> {
+): Promise<BatchResult> {
   return dataSource.transaction(async (manager) => {
     const stored = await readCheckpoint(manager, projection.name);
+    const blocked = await parkedStreams(manager, projection.name);
     let checkpoint = stored;
+    let parked = 0;
     for (const event of batch) {
       // Already applied: a redelivery, or another projector got there first.
       if (checkpoint !== null && event.position <= checkpoint) continue;
-      await projection.apply(manager, toProjectedEvent(event));
       checkpoint = event.position;
+      if (blocked.has(event.streamId)) {
+        await park(manager, projection.name, event, WAITING, now);
+        parked += 1;
+        continue;
+      }
+      const error = await applyInSavepoint(manager, projection, event);
+      if (error === undefined) continue;
+      await park(manager, projection.name, event, error, now);
+      blocked.add(event.streamId);
+      parked += 1;
     }
     if (checkpoint !== null && checkpoint !== stored)
       await manager.upsert(
@@ -50,7 +75,93 @@ export async function applyBatch(
         { name: projection.name, position: checkpoint, updatedAt: now.toISOString() },
         ['name'],
       );
-    return checkpoint;
+    return { checkpoint, parked };
+  });
+}
+
+/**
+ * Applies the parked events of a projection again, stream by stream in their order: each that now
+ * applies leaves the dead letters; a stream stops at its first event that still fails.
+ */
+export async function retryDeadLetters(
+  store: EventStore,
+  dataSource: DataSource,
+  projection: Projection,
+  now: Date = new Date(),
+): Promise<{ applied: number; remaining: number }> {
+  return dataSource.transaction(async (manager) => {
+    const letters = await manager.find(DeadLetterRow, {
+      where: { projection: projection.name },
+      order: { position: 'ASC' },
+    });
+    const stillBlocked = new Set<string>();
+    let applied = 0;
+    for (const letter of letters) {
+      if (stillBlocked.has(letter.streamId)) continue;
+      const [event] = await store.readStream(letter.streamId, { fromRevision: letter.revision, maxCount: 1 });
+      const error =
+        event?.id === letter.eventId
+          ? await applyInSavepoint(manager, projection, event)
+          : `the event ${letter.eventId} is no longer at ${letter.streamId}@${letter.revision}`;
+      if (error === undefined) {
+        await manager.delete(DeadLetterRow, { projection: letter.projection, position: letter.position });
+        applied += 1;
+      } else {
+        await manager.update(
+          DeadLetterRow,
+          { projection: letter.projection, position: letter.position },
+          { error, parkedAt: now.toISOString() },
+        );
+        stillBlocked.add(letter.streamId);
+      }
+    }
+    return { applied, remaining: letters.length - applied };
+  });
+}
+
+export async function countDeadLetters(manager: EntityManager, projection: string): Promise<number> {
+  return manager.countBy(DeadLetterRow, { projection });
+}
+
+/** The projection's own error, or undefined when the event applied. */
+async function applyInSavepoint(
+  manager: EntityManager,
+  projection: Projection,
+  event: StoredEvent,
+): Promise<string | undefined> {
+  try {
+    await manager.transaction((savepoint) => projection.apply(savepoint, toProjectedEvent(event)));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function parkedStreams(manager: EntityManager, projection: string): Promise<Set<string>> {
+  const rows = await manager
+    .createQueryBuilder(DeadLetterRow, 'd')
+    .select('DISTINCT d.stream_id', 'streamId')
+    .where('d.projection = :projection', { projection })
+    .getRawMany<{ streamId: string }>();
+  return new Set(rows.map((row) => row.streamId));
+}
+
+async function park(
+  manager: EntityManager,
+  projection: string,
+  event: StoredEvent,
+  error: string,
+  now: Date,
+) {
+  await manager.insert(DeadLetterRow, {
+    projection,
+    position: event.position,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.id,
+    eventType: event.type,
+    error: error.slice(0, 2000),
+    parkedAt: now.toISOString(),
   });
 }
 
@@ -101,6 +212,18 @@ export class Projector {
     return this.runners.map((runner) => runner.status());
   }
 
+  /** Admin: applies parked events again (after a fix), for one projection or all. */
+  async retryDeadLetters(
+    name?: string,
+  ): Promise<Array<{ name: string; applied: number; remaining: number }>> {
+    const runners = this.runners.filter((runner) => name === undefined || runner.name === name);
+    if (name !== undefined && runners.length === 0)
+      throw new Error(`There is no projection named '${name}'.`);
+    const results = [];
+    for (const runner of runners) results.push({ name: runner.name, ...(await runner.retryDeadLetters()) });
+    return results;
+  }
+
   /**
    * Read-your-writes: true once every projection has applied the event at `position` (an append's
    * position of an incident or action-item stream), false when `timeoutMs` passes first.
@@ -135,6 +258,7 @@ const IDLE = Symbol('idle');
 
 class ProjectionRunner {
   checkpoint: string | null = null;
+  private deadLetters = 0;
   private state: ProjectionRunState = 'stopped';
   private lastError: string | null = null;
   private stopping = false;
@@ -146,6 +270,10 @@ class ProjectionRunner {
   private readonly liveBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
+
+  get name(): string {
+    return this.projection.name;
+  }
 
   constructor(
     private readonly store: EventStore,
@@ -166,6 +294,7 @@ class ProjectionRunner {
     if (this.running) return;
     this.stopping = false;
     this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
+    this.deadLetters = await countDeadLetters(this.dataSource.manager, this.projection.name);
     this.running = this.run();
   }
 
@@ -182,9 +311,18 @@ class ProjectionRunner {
     return {
       name: this.projection.name,
       checkpoint: this.checkpoint,
-      state: this.state,
+      state: this.state === 'live' && this.deadLetters > 0 ? 'stalled' : this.state,
       lastError: this.lastError,
+      deadLetters: this.deadLetters,
     };
+  }
+
+  async retryDeadLetters(): Promise<{ applied: number; remaining: number }> {
+    const result = await this.queue.run(() =>
+      retryDeadLetters(this.store, this.dataSource, this.projection, this.clock()),
+    );
+    this.deadLetters = result.remaining;
+    return result;
   }
 
   private async run(): Promise<void> {
@@ -253,10 +391,16 @@ class ProjectionRunner {
   }
 
   private async commit(batch: StoredEvent[]): Promise<void> {
-    const checkpoint = await this.queue.run(() =>
+    const { checkpoint, parked } = await this.queue.run(() =>
       applyBatch(this.dataSource, this.projection, batch, this.clock()),
     );
     this.checkpoint = checkpoint;
+    if (parked > 0) {
+      this.deadLetters += parked;
+      this.logger.warn(
+        `Parked ${parked} event(s) it could not apply; see projection_dead_letters, then retry.`,
+      );
+    }
     this.onCommit();
   }
 }
