@@ -10,6 +10,7 @@ import { ActionItemRow } from './action-item.entity';
  */
 export class ActionItemProjection implements Projection {
   readonly name = 'action-items';
+  readonly tables = ['action_items'];
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
     if (!isActionItemEvent(event)) return;

@@ -32,6 +32,14 @@ type Event<Type extends ProjectedIncidentEvent['type']> = Extract<ProjectedIncid
  */
 export class IncidentProjection implements Projection {
   readonly name = 'incidents';
+  readonly tables = [
+    'incident_links',
+    'timeline_entries',
+    'findings',
+    'incident_tags',
+    'incident_services',
+    'incidents',
+  ];
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
     if (!isIncidentEvent(event)) return;

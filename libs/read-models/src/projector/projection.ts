@@ -9,5 +9,7 @@ import type { ProjectedEvent } from './projected-event';
 export interface Projection {
   /** Stable name: the key of its checkpoint. */
   readonly name: string;
+  /** The tables holding only this projection's rows; a rebuild empties them (in this order). */
+  readonly tables: readonly string[];
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
 }

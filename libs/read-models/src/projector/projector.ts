@@ -18,7 +18,7 @@ export interface ProjectorOptions {
 }
 
 /** `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. */
-export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'failed';
+export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding' | 'failed';
 
 export interface ProjectionRunStatus {
   readonly name: string;
@@ -51,32 +51,101 @@ export async function applyBatch(
 ): Promise<BatchResult> {
   return dataSource.transaction(async (manager) => {
     const stored = await readCheckpoint(manager, projection.name);
+    // Already applied: a redelivery, or another projector got there first.
+    const fresh = batch.filter((event) => stored === null || event.position > stored);
+    if (fresh.length === 0) return { checkpoint: stored, parked: 0 };
     const blocked = await parkedStreams(manager, projection.name);
-    let checkpoint = stored;
-    let parked = 0;
-    for (const event of batch) {
-      // Already applied: a redelivery, or another projector got there first.
-      if (checkpoint !== null && event.position <= checkpoint) continue;
-      checkpoint = event.position;
-      if (blocked.has(event.streamId)) {
-        await park(manager, projection.name, event, WAITING, now);
-        parked += 1;
-        continue;
-      }
-      const error = await applyInSavepoint(manager, projection, event);
-      if (error === undefined) continue;
-      await park(manager, projection.name, event, error, now);
-      blocked.add(event.streamId);
-      parked += 1;
-    }
-    if (checkpoint !== null && checkpoint !== stored)
-      await manager.upsert(
-        ProjectionCheckpointRow,
-        { name: projection.name, position: checkpoint, updatedAt: now.toISOString() },
-        ['name'],
-      );
+    const parked = await applyEvents(manager, projection, fresh, blocked, now);
+    const checkpoint = fresh[fresh.length - 1].position;
+    await saveCheckpoint(manager, projection.name, checkpoint, now);
     return { checkpoint, parked };
   });
+}
+
+/**
+ * Applies events inside the caller's transaction and returns how many it parked. The common case
+ * runs in one savepoint; when an event fails, that savepoint is undone and the events are applied
+ * one savepoint each, so only the poison event and its stream's later events are parked.
+ */
+async function applyEvents(
+  manager: EntityManager,
+  projection: Projection,
+  events: readonly StoredEvent[],
+  blocked: Set<string>,
+  now: Date,
+): Promise<number> {
+  if (!events.some((event) => blocked.has(event.streamId))) {
+    const error = await inSavepoint(manager, async (savepoint) => {
+      for (const event of events) await projection.apply(savepoint, toProjectedEvent(event));
+    });
+    if (error === undefined) return 0;
+  }
+  let parked = 0;
+  for (const event of events) {
+    const error = blocked.has(event.streamId)
+      ? WAITING
+      : await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)));
+    if (error === undefined) continue;
+    await park(manager, projection.name, event, error, now);
+    blocked.add(event.streamId);
+    parked += 1;
+  }
+  return parked;
+}
+
+export interface RebuildProgress {
+  readonly projection: string;
+  readonly events: number;
+  readonly parked: number;
+}
+
+/**
+ * Replays the whole log into a projection's tables, from empty, in ONE transaction: readers keep
+ * seeing the old rows until the rebuilt ones commit (WAL in SQLite, MVCC in PostgreSQL), so the API
+ * keeps answering throughout. Dead letters and the checkpoint are rebuilt with the rows.
+ */
+export async function rebuildProjection(
+  store: EventStore,
+  dataSource: DataSource,
+  projection: Projection,
+  options: { pageSize?: number; onProgress?: (progress: RebuildProgress) => void; now?: Date } = {},
+): Promise<RebuildProgress> {
+  const now = options.now ?? new Date();
+  return dataSource.transaction(async (manager) => {
+    for (const table of projection.tables) await manager.query(`DELETE FROM ${table}`);
+    await manager.delete(DeadLetterRow, { projection: projection.name });
+    await manager.delete(ProjectionCheckpointRow, { name: projection.name });
+    const blocked = new Set<string>();
+    let progress: RebuildProgress = { projection: projection.name, events: 0, parked: 0 };
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.readAll({
+        fromPosition: after ?? 'start',
+        maxCount: options.pageSize ?? 4096,
+        filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
+      });
+      if (page.length === 0) break;
+      const parked = await applyEvents(manager, projection, page, blocked, now);
+      after = page[page.length - 1].position;
+      progress = {
+        projection: projection.name,
+        events: progress.events + page.length,
+        parked: progress.parked + parked,
+      };
+      options.onProgress?.(progress);
+    }
+    if (after !== undefined) await saveCheckpoint(manager, projection.name, after, now);
+    return progress;
+  });
+}
+
+async function saveCheckpoint(
+  manager: EntityManager,
+  name: string,
+  position: string,
+  now: Date,
+): Promise<void> {
+  await manager.upsert(ProjectionCheckpointRow, { name, position, updatedAt: now.toISOString() }, ['name']);
 }
 
 /**
@@ -101,7 +170,7 @@ export async function retryDeadLetters(
       const [event] = await store.readStream(letter.streamId, { fromRevision: letter.revision, maxCount: 1 });
       const error =
         event?.id === letter.eventId
-          ? await applyInSavepoint(manager, projection, event)
+          ? await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)))
           : `the event ${letter.eventId} is no longer at ${letter.streamId}@${letter.revision}`;
       if (error === undefined) {
         await manager.delete(DeadLetterRow, { projection: letter.projection, position: letter.position });
@@ -123,14 +192,13 @@ export async function countDeadLetters(manager: EntityManager, projection: strin
   return manager.countBy(DeadLetterRow, { projection });
 }
 
-/** The projection's own error, or undefined when the event applied. */
-async function applyInSavepoint(
+/** Runs `work` in a savepoint: undone on error, which is returned; undefined when it succeeded. */
+async function inSavepoint(
   manager: EntityManager,
-  projection: Projection,
-  event: StoredEvent,
+  work: (savepoint: EntityManager) => Promise<void>,
 ): Promise<string | undefined> {
   try {
-    await manager.transaction((savepoint) => projection.apply(savepoint, toProjectedEvent(event)));
+    await manager.transaction(work);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -210,6 +278,23 @@ export class Projector {
 
   status(): ProjectionRunStatus[] {
     return this.runners.map((runner) => runner.status());
+  }
+
+  /**
+   * Admin: rebuilds one projection or all from the start of the log, each in one transaction (the
+   * old rows stay readable until the new ones commit). Live projecting waits meanwhile.
+   */
+  async rebuild(name?: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress[]> {
+    const results = [];
+    for (const runner of this.runnersNamed(name)) results.push(await runner.rebuild(onProgress));
+    return results;
+  }
+
+  private runnersNamed(name: string | undefined): ProjectionRunner[] {
+    const runners = this.runners.filter((runner) => name === undefined || runner.name === name);
+    if (name !== undefined && runners.length === 0)
+      throw new Error(`There is no projection named '${name}'.`);
+    return runners;
   }
 
   /** Admin: applies parked events again (after a fix), for one projection or all. */
@@ -315,6 +400,26 @@ class ProjectionRunner {
       lastError: this.lastError,
       deadLetters: this.deadLetters,
     };
+  }
+
+  async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const before = this.state;
+    this.state = 'rebuilding';
+    try {
+      const result = await this.queue.run(async () => {
+        const progress = await rebuildProjection(this.store, this.dataSource, this.projection, {
+          onProgress,
+          now: this.clock(),
+        });
+        this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
+        this.deadLetters = progress.parked;
+        return progress;
+      });
+      this.onCommit();
+      return result;
+    } finally {
+      if (this.state === 'rebuilding') this.state = before;
+    }
   }
 
   async retryDeadLetters(): Promise<{ applied: number; remaining: number }> {

@@ -80,7 +80,11 @@ export async function dumpReadModels(dataSource: DataSource): Promise<Record<str
     const metadata = dataSource.getMetadata(entity);
     const order = Object.fromEntries(metadata.primaryColumns.map((c) => [c.propertyName, 'ASC' as const]));
     const rows = await dataSource.manager.find(entity, { order });
-    dump[metadata.tableName] = rows.map((row) => ({ ...row }));
+    // Dead letters keep when they were parked (wall clock, operational): compare everything else.
+    dump[metadata.tableName] = rows.map((row) => {
+      const { parkedAt: _parkedAt, ...rest } = row as Record<string, unknown>;
+      return rest;
+    });
   }
   return dump;
 }
