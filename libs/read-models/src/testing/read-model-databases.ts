@@ -82,7 +82,7 @@ export async function dumpReadModels(dataSource: DataSource): Promise<Record<str
     const rows = await dataSource.manager.find(entity, { order });
     // Dead letters keep when they were parked (wall clock, operational): compare everything else.
     dump[metadata.tableName] = rows.map((row) => {
-      const { parkedAt: _parkedAt, ...rest } = row as Record<string, unknown>;
+      const { parkedAt: _parkedAt, ...rest } = row as unknown as Record<string, unknown>;
       return rest;
     });
   }
