@@ -8,18 +8,10 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
-import {
-  ActionItemProjection,
-  createReadModelDataSource,
-  IncidentProjection,
-  Projector,
-  type ReadModelDatabaseConfig,
-} from '@kb/read-models';
+import { createReadModelDataSource, Projector, type ReadModelDatabaseConfig } from '@kb/read-models';
+import { projections } from './projections';
 
 export const READ_MODEL_DATA_SOURCE = Symbol('READ_MODEL_DATA_SOURCE');
-
-/** The projections this service keeps up to date, in one projector. */
-export const projections = () => [new IncidentProjection(), new ActionItemProjection()];
 
 class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
