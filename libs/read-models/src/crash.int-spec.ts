@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kb/event-store';
-import { ActionItemProjection } from './action-item/action-item.projection';
-import { IncidentProjection } from './incident/incident.projection';
 import { Projector, rebuildProjection } from './projector/projector';
+import { readModelProjections } from './read-model-projections';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from './testing/read-model-databases';
 import { WriteSide } from './testing/write-side.fixture';
 
-const projections = () => [new IncidentProjection(), new ActionItemProjection()];
+const projections = readModelProjections;
 
 /** Killing the projector mid-batch and starting it again leaves the read models equal to a rebuild. */
 describeOnReadModelDatabases('crash: a projector killed mid-batch', (databases) => {

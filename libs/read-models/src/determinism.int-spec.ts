@@ -9,15 +9,13 @@ import {
   type Milestone,
 } from '@kb/domain';
 import { SqliteEventStore } from '@kb/event-store';
-import { ActionItemProjection } from './action-item/action-item.projection';
-import { IncidentProjection } from './incident/incident.projection';
-import type { Projection } from './projector/projection';
 import { Projector, rebuildProjection } from './projector/projector';
+import { readModelProjections } from './read-model-projections';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from './testing/read-model-databases';
 import { WriteSide } from './testing/write-side.fixture';
 
 /** Every projection of this library: the determinism promise holds for each. */
-const allProjections = (): Projection[] => [new IncidentProjection(), new ActionItemProjection()];
+const allProjections = readModelProjections;
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
 function random(seed: number) {

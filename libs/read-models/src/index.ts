@@ -8,5 +8,8 @@ export * from './incident/incident.entity';
 export * from './incident/incident.projection';
 export * from './action-item/action-item.entity';
 export * from './action-item/action-item.projection';
+export * from './incident-facts';
+export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';
+export * from './read-model-projections';

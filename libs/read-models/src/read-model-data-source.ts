@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ActionItemRow } from './action-item/action-item.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
+import { INCIDENT_FACT_ENTITIES } from './incident-facts/incident-fact.entity';
 import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
+import { SearchDocumentRow } from './search/search-document.entity';
 
 export type ReadModelDatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -16,6 +18,8 @@ export const READ_MODEL_ENTITIES = [
   DeadLetterRow,
   ...INCIDENT_ENTITIES,
   ActionItemRow,
+  ...INCIDENT_FACT_ENTITIES,
+  SearchDocumentRow,
 ];
 
 /**

@@ -3,15 +3,14 @@
  * database until it is killed. argv: <events.db> <read-model config as JSON>.
  */
 import { SqliteEventStore } from '@kb/event-store';
-import { ActionItemProjection } from '../src/action-item/action-item.projection';
-import { IncidentProjection } from '../src/incident/incident.projection';
 import { Projector } from '../src/projector/projector';
 import { createReadModelDataSource, type ReadModelDatabaseConfig } from '../src/read-model-data-source';
+import { readModelProjections } from '../src/read-model-projections';
 
 async function main(): Promise<void> {
   const store = SqliteEventStore.open({ file: process.argv[2] });
   const dataSource = await createReadModelDataSource(JSON.parse(process.argv[3]) as ReadModelDatabaseConfig);
-  const projector = new Projector(store, dataSource, [new IncidentProjection(), new ActionItemProjection()], {
+  const projector = new Projector(store, dataSource, readModelProjections(), {
     catchUpBatchSize: 200,
   });
   await projector.start();

@@ -1,4 +1,4 @@
-import { ActionItemProjection, IncidentProjection, type Projection } from '@kb/read-models';
+import { readModelProjections, type Projection } from '@kb/read-models';
 
 /** The projections this service keeps up to date (and `npm run projections:rebuild` can rebuild). */
-export const projections = (): Projection[] => [new IncidentProjection(), new ActionItemProjection()];
+export const projections = (): Projection[] => readModelProjections();

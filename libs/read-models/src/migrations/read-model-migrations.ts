@@ -1,5 +1,12 @@
 import { ReadModelsInitial1767225600000 } from './1767225600000-read-models-initial.migration';
+import { Search1767225700000 } from './1767225700000-search.migration';
+import { IncidentFacts1767225800000 } from './1767225800000-incident-facts.migration';
 import { DeadLetters1767225900000 } from './1767225900000-dead-letters.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
-export const READ_MODEL_MIGRATIONS = [ReadModelsInitial1767225600000, DeadLetters1767225900000];
+export const READ_MODEL_MIGRATIONS = [
+  ReadModelsInitial1767225600000,
+  Search1767225700000,
+  IncidentFacts1767225800000,
+  DeadLetters1767225900000,
+];

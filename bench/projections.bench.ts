@@ -1,0 +1,319 @@
+/**
+ * `npm run bench:projections`: how fast the read models are rebuilt, and how far the live projection
+ * lags, on SQLite and on PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local
+ * default). Prints one JSON line on stdout; progress goes to stderr.
+ *
+ * 1. Appends EVENTS events of a realistic mix (incidents with milestones, timeline entries,
+ *    findings, postmortems; action items through their lifecycle), decided by the real domain.
+ * 2. Rebuilds every projection into a fresh database, and beside it measures the bare batched
+ *    insert rate of the same database (rows of an incident's width, 500 per transaction): the floor.
+ * 3. Runs the projector live while appends arrive at 200 per second and records, for each append,
+ *    the time until the projections have applied it: p50 / p99 lag.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  actionItemStreamId,
+  decideActionItem,
+  decideIncident,
+  evolveIncident,
+  incidentCatalogue,
+  actionItemCatalogue,
+  incidentStreamId,
+  initialActionItemState,
+  initialIncidentState,
+  type ActionItemEvent,
+  type IncidentEvent,
+  type IncidentState,
+} from '@kb/domain';
+import { SqliteEventStore, type EventToAppend } from '@kb/event-store';
+import {
+  createReadModelDataSource,
+  Projector,
+  readModelProjections,
+  rebuildProjection,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
+import type { DataSource } from 'typeorm';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 15);
+const LIVE_RATE = 200;
+const projections = readModelProjections;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'kb-bench-projections-'));
+  const pgUrl =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test';
+  const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+  try {
+    const started = Date.now();
+    const appended = await appendRealisticMix(store, EVENTS);
+    log(`appended ${appended} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const schema = `kb_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const databases: Array<[string, ReadModelDatabaseConfig]> = [
+      ['sqlite', { kind: 'sqlite', file: join(dir, 'read-models.db') }],
+      ['postgres', { kind: 'postgres', url: pgUrl, schema }],
+    ];
+    const result: Record<string, unknown> = { benchmark: 'projections', events: appended };
+    for (const [name, config] of databases) {
+      const dataSource = await createReadModelDataSource(config);
+      try {
+        result[name] = await measure(name, store, dataSource);
+      } finally {
+        if (config.kind === 'postgres') await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await dataSource.destroy();
+      }
+    }
+    result.targets = { rebuildVsBareInsert: 0.4, liveLagP99Ms: 50 };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(name: string, store: SqliteEventStore, dataSource: DataSource) {
+  const bare = await bareBatchedInsertRate(dataSource, Math.min(EVENTS, 100_000));
+  log(`${name}: bare batched inserts ${Math.round(bare)} rows/s`);
+  let events = 0;
+  const started = process.hrtime.bigint();
+  for (const projection of projections())
+    events += (
+      await rebuildProjection(store, dataSource, projection, {
+        onProgress: (p) => process.stderr.write(`\r${name}: rebuilding ${p.projection} ${p.events}`),
+      })
+    ).events;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stderr.write('\n');
+  // Each projection reads the whole log: the rate counts events applied per projection per second.
+  const rebuildRate = events / seconds;
+  log(
+    `${name}: rebuild ${Math.round(rebuildRate)} events/s (${events} event applications in ${seconds.toFixed(1)} s)`,
+  );
+  const lag = await liveLag(store, dataSource);
+  log(`${name}: live lag p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms over ${lag.samples} appends`);
+  return {
+    rebuildEventsPerSecond: Math.round(rebuildRate),
+    bareBatchedInsertRowsPerSecond: Math.round(bare),
+    rebuildVsBareInsert: Math.round((rebuildRate / bare) * 1000) / 1000,
+    liveLag: lag,
+  };
+}
+
+/** Rows of an incident's width into a scratch table, 500 per transaction, as fast as the driver goes. */
+async function bareBatchedInsertRate(dataSource: DataSource, rows: number): Promise<number> {
+  const postgres = dataSource.options.type === 'postgres';
+  await dataSource.query(
+    'CREATE TABLE bench_bare (id text PRIMARY KEY, title text, kind text, severity text, status text, services text, started_at text, updated_at text)',
+  );
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < rows; done += 500) {
+    await dataSource.transaction(async (manager) => {
+      for (let i = done; i < Math.min(done + 500, rows); i++)
+        await manager.query(
+          postgres
+            ? 'INSERT INTO bench_bare VALUES ($1, $2, $3, $4, $5, $6, $7, $8)'
+            : 'INSERT INTO bench_bare VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            randomUUID(),
+            `Incident ${i}`,
+            'INCIDENT',
+            'SEV3',
+            'OPEN',
+            '["checkout"]',
+            '2026-01-01T00:00:00.000Z',
+            '2026-01-01T00:00:00.000Z',
+          ],
+        );
+    });
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await dataSource.query('DROP TABLE bench_bare');
+  return rows / seconds;
+}
+
+async function liveLag(store: SqliteEventStore, dataSource: DataSource) {
+  const projector = new Projector(store, dataSource, projections());
+  await projector.start();
+  const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+  await projector.waitForPosition(last.position, 60_000);
+  const lags: number[] = [];
+  const waits: Array<Promise<void>> = [];
+  const total = LIVE_SECONDS * LIVE_RATE;
+  const startedAt = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = startedAt + (i * 1000) / LIVE_RATE;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    const id = randomUUID();
+    const { position } = await store.appendToStream(
+      incidentStreamId(id),
+      toStore(
+        decideIncident(reportCommand(id, i), initialIncidentState, new Date()),
+        incidentCatalogue.versions,
+      ),
+    );
+    const appended = process.hrtime.bigint();
+    waits.push(
+      projector.waitForPosition(position, 10_000).then(() => {
+        lags.push(Number(process.hrtime.bigint() - appended) / 1e6);
+      }),
+    );
+  }
+  await Promise.all(waits);
+  await projector.stop();
+  lags.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] * 10) / 10;
+  return { samples: lags.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
+}
+
+// ---- the realistic mix ---------------------------------------------------------------------------
+
+const SERVICES = [
+  'checkout',
+  'payments',
+  'search',
+  'catalog',
+  'auth',
+  'notifications',
+  'inventory',
+  'shipping',
+];
+const pick = <T>(items: readonly T[], i: number): T => items[i % items.length];
+
+function reportCommand(incidentId: string, i: number) {
+  return {
+    type: 'ReportIncident' as const,
+    incidentId,
+    title: `${pick(['Latency', 'Errors', 'Outage', 'Data drift'], i)} in ${pick(SERVICES, i)} #${i}`,
+    summary: i % 3 === 0 ? 'Customers saw slow pages while a cache was cold.' : null,
+    kind: pick(['INCIDENT', 'INCIDENT', 'NEAR_MISS', 'CHAOS_EXPERIMENT', 'INCIDENT', 'GAME_DAY'], i),
+    severity: pick(['SEV3', 'SEV4', 'SEV3', 'SEV2', 'SEV4', 'SEV1', 'SEV5'], i),
+    services: [pick(SERVICES, i), pick(SERVICES, i + 3)],
+    tags: i % 2 ? ['config'] : [],
+    detectionSource: pick(['MONITORING_ALERT', 'CUSTOMER_REPORT', 'INTERNAL_REPORT'], i),
+    startedAt: new Date(Date.parse('2025-01-01T00:00:00.000Z') + i * 1_800_000).toISOString(),
+    detectedAt: null,
+  };
+}
+
+/** Appends incidents with their lifecycle and action items until `target` events are stored. */
+async function appendRealisticMix(store: SqliteEventStore, target: number): Promise<number> {
+  let written = 0;
+  const now = new Date('2030-01-01T00:00:00.000Z');
+  const pending: Array<Promise<unknown>> = [];
+  for (let i = 0; written < target; i++) {
+    const id = randomUUID();
+    const at = (minutes: number) =>
+      new Date(Date.parse(reportCommand(id, i).startedAt) + minutes * 60_000).toISOString();
+    let state: IncidentState = initialIncidentState;
+    const events: IncidentEvent[] = [];
+    const run = (command: Parameters<typeof decideIncident>[0]) => {
+      const decided = decideIncident(command, state, now);
+      state = decided.reduce(evolveIncident, state);
+      events.push(...decided);
+    };
+    run(reportCommand(id, i));
+    run({ type: 'RecordMilestone', incidentId: id, milestone: 'DETECTED', at: at(4 + (i % 30)) });
+    run({ type: 'AddTimelineEntry', incidentId: id, at: at(5), text: 'Paged the on-call engineer' });
+    run({ type: 'RecordMilestone', incidentId: id, milestone: 'MITIGATED', at: at(40 + (i % 90)) });
+    run({ type: 'RecordMilestone', incidentId: id, milestone: 'RESOLVED', at: at(150 + (i % 300)) });
+    run({
+      type: 'RecordFinding',
+      incidentId: id,
+      kind: 'TRIGGER',
+      category: pick(['CONFIG_CHANGE', 'CODE_CHANGE', 'DEPENDENCY', 'CAPACITY'], i),
+      description: 'A rollout changed a pool limit without a canary.',
+    });
+    run({
+      type: 'RecordFinding',
+      incidentId: id,
+      kind: 'LESSON_LEARNED',
+      description: 'Canary configuration changes like code changes.',
+    });
+    if (i % 2 === 0)
+      run({
+        type: 'PublishPostmortem',
+        incidentId: id,
+        summary: 'Pool exhaustion',
+        impact: 'Slow checkouts for 40 minutes',
+      });
+    pending.push(
+      store.appendToStream(incidentStreamId(id), toStore(events, incidentCatalogue.versions), {
+        expectedRevision: 'no_stream',
+      }),
+    );
+    written += events.length;
+
+    const itemId = randomUUID();
+    const itemEvents: ActionItemEvent[] = [];
+    let item = initialActionItemState;
+    for (const command of [
+      {
+        type: 'OpenActionItem' as const,
+        actionItemId: itemId,
+        incident: state,
+        incidentId: id,
+        title: 'Alert on pool exhaustion',
+        itemType: 'DETECT',
+        priority: 'P2',
+        ownerTeam: `team-${i % 40}`,
+        dueDate: '2030-06-01T00:00:00.000Z',
+      },
+      { type: 'StartActionItem' as const, actionItemId: itemId },
+      ...(i % 3 === 0 ? [{ type: 'CompleteActionItem' as const, actionItemId: itemId }] : []),
+    ]) {
+      const decided = decideActionItem(command, item, now);
+      item = decided.reduce(
+        (s, e) =>
+          e.type === 'ActionItemOpened'
+            ? { exists: true as const, id: itemId, ...e.data, status: 'OPEN' as const, completedAt: null }
+            : s.exists
+              ? { ...s, status: e.type === 'ActionItemStarted' ? 'IN_PROGRESS' : 'DONE' }
+              : s,
+        item,
+      );
+      itemEvents.push(...decided);
+    }
+    pending.push(
+      store.appendToStream(actionItemStreamId(itemId), toStore(itemEvents, actionItemCatalogue.versions), {
+        expectedRevision: 'no_stream',
+      }),
+    );
+    written += itemEvents.length;
+    if (pending.length >= 64) await Promise.all(pending.splice(0));
+    if (i % 2000 === 0) process.stderr.write(`\rappending ${written}/${target}`);
+  }
+  await Promise.all(pending);
+  process.stderr.write('\n');
+  return written;
+}
+
+function toStore(
+  events: Array<{ type: string; data: unknown }>,
+  versions: Record<string, number>,
+): EventToAppend[] {
+  return events.map((event) => ({
+    id: randomUUID(),
+    type: event.type,
+    data: event.data as EventToAppend['data'],
+    metadata: {
+      actor: 'bench',
+      correlationId: 'bench',
+      causationId: null,
+      occurredAt: '2030-01-01T00:00:00.000Z',
+      schemaVersion: versions[event.type],
+    },
+  }));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:projections failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,157 @@
+import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import type {
+  DetectionSource,
+  FactorCategory,
+  FindingKind,
+  IncidentKind,
+  IncidentStatus,
+  Severity,
+} from '@kb/domain';
+
+/** PostgreSQL hands BIGINT back as a string; epoch milliseconds are well inside a safe JS number. */
+const epochMillis: ValueTransformer = {
+  to: (value: number | null) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+
+/**
+ * One incident as the analytics read it (not for display). Milestones are kept as epoch
+ * milliseconds, and the durations the contract reports (seconds from startedAt) are stored ready,
+ * so reports aggregate plain columns in SQLite and PostgreSQL alike.
+ */
+@Entity('incident_facts')
+export class IncidentFactRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  /** Revision of the incident stream's last event applied here (0-based). */
+  @Column('integer')
+  revision!: number;
+
+  @Column('text')
+  kind!: IncidentKind;
+
+  @Column('text')
+  severity!: Severity;
+
+  @Column('text')
+  status!: IncidentStatus;
+
+  @Column('text', { name: 'detection_source' })
+  detectionSource!: DetectionSource;
+
+  /** ISO-8601 UTC with milliseconds: periods and buckets compare and cut it as text. */
+  @Column('text', { name: 'started_at' })
+  startedAt!: string;
+
+  @Column('bigint', { name: 'started_at_ms', transformer: epochMillis })
+  startedAtMs!: number;
+
+  @Column('bigint', { name: 'detected_at_ms', nullable: true, transformer: epochMillis })
+  detectedAtMs!: number | null;
+
+  @Column('bigint', { name: 'acknowledged_at_ms', nullable: true, transformer: epochMillis })
+  acknowledgedAtMs!: number | null;
+
+  @Column('bigint', { name: 'mitigated_at_ms', nullable: true, transformer: epochMillis })
+  mitigatedAtMs!: number | null;
+
+  @Column('bigint', { name: 'resolved_at_ms', nullable: true, transformer: epochMillis })
+  resolvedAtMs!: number | null;
+
+  /** detectedAt − startedAt in seconds; null while the milestone is missing. */
+  @Column('double precision', { name: 'detect_seconds', nullable: true })
+  detectSeconds!: number | null;
+
+  @Column('double precision', { name: 'acknowledge_seconds', nullable: true })
+  acknowledgeSeconds!: number | null;
+
+  @Column('double precision', { name: 'mitigate_seconds', nullable: true })
+  mitigateSeconds!: number | null;
+
+  @Column('double precision', { name: 'resolve_seconds', nullable: true })
+  resolveSeconds!: number | null;
+
+  /** Whether the incident has a factor category (see incident_fact_factor_categories). */
+  @Column('boolean', { name: 'has_categorised_finding' })
+  hasCategorisedFinding!: boolean;
+}
+
+/** One row per service of an incident; started_at is copied so a service's period is one index range. */
+@Entity('incident_fact_services')
+export class IncidentFactServiceRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @PrimaryColumn('text')
+  service!: string;
+
+  @Column('text', { name: 'started_at' })
+  startedAt!: string;
+}
+
+@Entity('incident_fact_tags')
+export class IncidentFactTagRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @PrimaryColumn('text')
+  tag!: string;
+
+  @Column('text', { name: 'started_at' })
+  startedAt!: string;
+}
+
+/**
+ * The categories of an incident's non-retracted TRIGGER and CONTRIBUTING_FACTOR findings, each once,
+ * derived from incident_fact_findings.
+ */
+@Entity('incident_fact_factor_categories')
+export class IncidentFactFactorCategoryRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @PrimaryColumn('text')
+  category!: FactorCategory;
+
+  @Column('text', { name: 'started_at' })
+  startedAt!: string;
+}
+
+/** What the projection needs of each finding to derive the factor categories. */
+@Entity('incident_fact_findings')
+export class IncidentFactFindingRow {
+  @PrimaryColumn('text', { name: 'finding_id' })
+  findingId!: string;
+
+  @Column('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @Column('text')
+  kind!: FindingKind;
+
+  @Column('text', { nullable: true })
+  category!: FactorCategory | null;
+
+  @Column('boolean')
+  retracted!: boolean;
+}
+
+/** RECURRENCE_OF links, as recorded on the later incident. */
+@Entity('incident_fact_recurrence_links')
+export class IncidentFactRecurrenceLinkRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @PrimaryColumn('text', { name: 'related_incident_id' })
+  relatedIncidentId!: string;
+}
+
+export const INCIDENT_FACT_ENTITIES = [
+  IncidentFactRow,
+  IncidentFactServiceRow,
+  IncidentFactTagRow,
+  IncidentFactFactorCategoryRow,
+  IncidentFactFindingRow,
+  IncidentFactRecurrenceLinkRow,
+];

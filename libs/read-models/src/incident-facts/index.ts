@@ -1,0 +1,2 @@
+export * from './incident-fact.entity';
+export * from './incident-facts.projection';

@@ -1,0 +1,13 @@
+import { ActionItemProjection } from './action-item/action-item.projection';
+import { IncidentFactsProjection } from './incident-facts/incident-facts.projection';
+import { IncidentProjection } from './incident/incident.projection';
+import type { Projection } from './projector/projection';
+import { SearchProjection } from './search/search.projection';
+
+/** Every projection of the read models, fresh instances: what the service runs and a rebuild replays. */
+export const readModelProjections = (): Projection[] => [
+  new IncidentProjection(),
+  new ActionItemProjection(),
+  new SearchProjection(),
+  new IncidentFactsProjection(),
+];

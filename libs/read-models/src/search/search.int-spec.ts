@@ -1,0 +1,286 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { SqliteEventStore } from '@kb/event-store';
+import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from '../projector/projected-event';
+import { Projector, rebuildProjection } from '../projector/projector';
+import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
+import { WriteSide } from '../testing/write-side.fixture';
+import { SearchDocumentRow } from './search-document.entity';
+import { SearchProjection } from './search.projection';
+import { searchReadModel, type SearchPage } from './search.query';
+
+const HOSTILE_QUERIES = [
+  "'; DROP TABLE search_documents; --",
+  '"',
+  '"unbalanced config',
+  'NEAR(pool limit, 2)',
+  'pool*',
+  '*',
+  'AND OR NOT',
+  'config AND NOT',
+  'title:walrus',
+  'body:(pool OR',
+  "pool & !config | 'x':* <-> (",
+  '\\',
+  '',
+  '   \n\t ',
+  'walrus '.repeat(400),
+  `${'config '.repeat(80)}${'x'.repeat(10_000)}`,
+  '\u0000',
+  '<mark>pool</mark>',
+];
+
+describeOnReadModelDatabases('search read model', (databases) => {
+  jest.setTimeout(30_000);
+  let dir: string;
+  let store: SqliteEventStore;
+  let dataSource: DataSource;
+  let writer: WriteSide;
+  const projectors: Projector[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kb-search-rm-'));
+    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    dataSource = await databases.open();
+    writer = new WriteSide(store);
+  });
+  afterEach(async () => {
+    for (const projector of projectors.splice(0)) await projector.stop();
+    await store.close();
+    await databases.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const project = async (target: DataSource) => {
+    const projector = new Projector(store, target, [new SearchProjection()]);
+    projectors.push(projector);
+    await projector.start();
+    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    return projector;
+  };
+
+  const search = (query: string, first?: number, after?: string) =>
+    searchReadModel(dataSource, { query, first, after });
+
+  const report = (title: string, summary: string | null = null) =>
+    writer.reportIncident({
+      title,
+      summary,
+      kind: 'INCIDENT',
+      severity: 'SEV2',
+      services: ['checkout'],
+      detectionSource: 'MONITORING_ALERT',
+      startedAt: '2026-03-01T10:00:00.000Z',
+    });
+
+  async function writeIncidents() {
+    const checkout = await report(
+      'Checkout errors after config push',
+      'The payment gateway answered zebrafish codes',
+    );
+    await writer.onIncident(checkout, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:01:00.000Z',
+      text: 'Deploy 4711 finished on the marmalade cluster',
+    });
+    await writer.onIncident(checkout, {
+      type: 'RecordFinding',
+      kind: 'TRIGGER',
+      category: 'CONFIG_CHANGE',
+      description: 'A config push removed the connection pool limit <script>alert(1)</script>',
+    });
+    await writer.onIncident(checkout, {
+      type: 'RecordFinding',
+      kind: 'LESSON_LEARNED',
+      description: 'Quokka dashboards were missing',
+    });
+    await writer.onIncident(checkout, {
+      type: 'RetractFinding',
+      findingId: `${checkout}:f2`,
+      reason: 'Recorded on the wrong incident',
+    });
+    await writer.onIncident(checkout, {
+      type: 'RecordMilestone',
+      milestone: 'RESOLVED',
+      at: '2026-03-01T10:55:00.000Z',
+    });
+    await writer.onIncident(checkout, {
+      type: 'PublishPostmortem',
+      summary: 'Pool exhaustion after a config push',
+      impact: '4% of checkouts failed for 55 minutes near the gazebo',
+    });
+    const alert = await writer.openActionItem(checkout, {
+      findingId: `${checkout}:f1`,
+      title: 'Alert on pool exhaustion',
+      description: 'Page the on-call when the walrus metric spikes',
+      itemType: 'DETECT',
+      priority: 'P2',
+      ownerTeam: 'team-payments',
+    });
+    const billing = await report('Walrus outage in billing');
+    return { checkout, billing, alert, finding: `${checkout}:f1` };
+  }
+
+  const results = (page: SearchPage) => page.hits.map((hit) => [hit.kind, hit.id]);
+
+  it('finds incidents by the words of their title and summary, also by a prefix of the last word', async () => {
+    const { checkout } = await writeIncidents();
+    await project(dataSource);
+    for (const query of ['zebrafish', 'Checkout ERRORS', 'checkou']) {
+      const page = await search(query);
+      expect(results(page)[0]).toEqual(['INCIDENT', checkout]);
+      expect(page.hits[0].incidentId).toBe(checkout);
+      expect(page.hits[0].score).toBeGreaterThan(0);
+    }
+    expect((await search('zebrafish')).hits[0].snippet).toContain('<mark>zebrafish</mark>');
+  });
+
+  it('finds findings, and postmortems and timeline entries as their incident', async () => {
+    const { checkout, finding } = await writeIncidents();
+    await project(dataSource);
+    expect(results(await search('connection limit'))).toEqual([['FINDING', finding]]);
+    expect(results(await search('gazebo'))).toEqual([['INCIDENT', checkout]]);
+    expect(results(await search('marmalade 4711'))).toEqual([['INCIDENT', checkout]]);
+    const timeline = await search('marmalade');
+    expect(timeline.hits[0].snippet).toContain('<mark>marmalade</mark>');
+  });
+
+  it('lists each result once, by its best-matching text', async () => {
+    const { checkout, finding } = await writeIncidents();
+    await project(dataSource);
+    // The incident's title, its postmortem and the finding all mention the config push.
+    const page = await search('config push');
+    expect(results(page)).toEqual([
+      ['INCIDENT', checkout],
+      ['FINDING', finding],
+    ]);
+    expect(page.totalCount).toBe(2);
+  });
+
+  it('finds action items and ranks a title match above a passing mention', async () => {
+    const { billing, alert, checkout } = await writeIncidents();
+    await project(dataSource);
+    const page = await search('walrus');
+    expect(results(page)).toEqual([
+      ['INCIDENT', billing],
+      ['ACTION_ITEM', alert],
+    ]);
+    expect(page.hits[0].score).toBeGreaterThan(page.hits[1].score);
+    expect(page.hits[1]).toMatchObject({ incidentId: checkout });
+    expect(page.hits[1].snippet).toContain('<mark>walrus</mark>');
+  });
+
+  it('marks the matched words and returns the rest of the text HTML-escaped', async () => {
+    await writeIncidents();
+    await project(dataSource);
+    const [hit] = (await search('removed')).hits;
+    expect(hit.snippet).toContain('<mark>removed</mark>');
+    expect(hit.snippet).toContain('&lt;script&gt;');
+    expect(hit.snippet).not.toContain('<script>');
+    expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    // Markup in the text is words like any other (PostgreSQL would otherwise skip it as a tag).
+    const [script] = (await search('script alert')).hits;
+    expect(script.snippet).toContain('&lt;<mark>script</mark>&gt;<mark>alert</mark>(1)');
+  });
+
+  it('finds no retracted finding', async () => {
+    const { checkout } = await writeIncidents();
+    await project(dataSource);
+    expect(await search('quokka')).toEqual({ hits: [], totalCount: 0, hasNextPage: false, endCursor: null });
+    expect(
+      await dataSource.manager.findOneByOrFail(SearchDocumentRow, { id: `finding:${checkout}:f2` }),
+    ).toMatchObject({ retracted: true });
+  });
+
+  it('follows revisions of titles, summaries, descriptions', async () => {
+    const { checkout, alert, finding } = await writeIncidents();
+    await writer.onIncident(checkout, { type: 'ReviseIncident', title: 'Checkout armadillo', summary: null });
+    await writer.onIncident(checkout, {
+      type: 'ReviseFinding',
+      findingId: finding,
+      description: 'Pangolin limit',
+    });
+    await writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the on-call' });
+    await project(dataSource);
+    expect(results(await search('armadillo'))).toEqual([['INCIDENT', checkout]]);
+    expect(results(await search('zebrafish'))).toEqual([]);
+    expect(results(await search('pangolin'))).toEqual([['FINDING', finding]]);
+    expect(results(await search('removed'))).toEqual([]);
+    expect(results(await search('walrus')).map(([kind]) => kind)).toEqual(['INCIDENT']);
+  });
+
+  it('takes hostile text as plain words and never fails', async () => {
+    await writeIncidents();
+    await project(dataSource);
+    for (const query of HOSTILE_QUERIES) {
+      const page = await search(query);
+      expect(Array.isArray(page.hits)).toBe(true);
+      expect(page.totalCount).toBeGreaterThanOrEqual(page.hits.length);
+    }
+    expect((await search('NEAR(pool limit, 2)')).totalCount).toBe(0); // "near" is in no text
+    expect(results(await search('title:walrus')).length).toBe(0); // "title" is in no text
+    expect((await search('"unbalanced config')).totalCount).toBe(0);
+    expect(results(await search('(pool* exhaustion)')).map(([kind]) => kind)).toEqual([
+      'ACTION_ITEM',
+      'INCIDENT',
+    ]);
+    expect(await dataSource.manager.count(SearchDocumentRow)).toBeGreaterThan(0);
+  });
+
+  it('pages through the hits with opaque cursors', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 5; i += 1) ids.add(await report(`Hedgehog incident number ${i}`));
+    await project(dataSource);
+    const seen: string[] = [];
+    let after: string | undefined;
+    const pages: SearchPage[] = [];
+    do {
+      const page = await search('hedgehog', 2, after);
+      pages.push(page);
+      seen.push(...page.hits.map((hit) => hit.id));
+      after = page.endCursor ?? undefined;
+      if (!page.hasNextPage) break;
+    } while (after);
+    expect(pages.map((page) => page.hits.length)).toEqual([2, 2, 1]);
+    expect(pages.map((page) => page.totalCount)).toEqual([5, 5, 5]);
+    expect(pages.map((page) => page.hasNextPage)).toEqual([true, true, false]);
+    expect(new Set(seen)).toEqual(ids);
+    expect(seen).toHaveLength(5);
+    expect((await search('hedgehog', 1000)).hits).toHaveLength(5);
+    const beyond = await search('hedgehog', 2, pages[2].endCursor ?? undefined);
+    expect(beyond).toEqual({ hits: [], totalCount: 5, hasNextPage: false, endCursor: null });
+    await expect(search('hedgehog', 2, 'not-a-cursor')).rejects.toThrow('search cursor');
+  });
+
+  it('keeps the same rows under re-delivery, a rebuild from zero and a rebuild in place', async () => {
+    await writeIncidents();
+    await project(dataSource);
+    const rows = await dumpReadModels(dataSource);
+    expect(rows.search_documents).toHaveLength(7);
+    const answers = await search('config push walrus pool');
+
+    // Every event delivered again, straight to the projection.
+    const events = await store.readAll({
+      fromPosition: 'start',
+      maxCount: 4096,
+      filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
+    });
+    const projection = new SearchProjection();
+    await dataSource.transaction(async (manager) => {
+      for (const event of events) await projection.apply(manager, toProjectedEvent(event));
+    });
+    expect(await dumpReadModels(dataSource)).toEqual(rows);
+
+    const rebuilt = await databases.open();
+    await project(rebuilt);
+    expect(await dumpReadModels(rebuilt)).toEqual(rows);
+    expect(await searchReadModel(rebuilt, { query: 'config push walrus pool' })).toEqual(answers);
+
+    await rebuildProjection(store, dataSource, projection);
+    expect(await dumpReadModels(dataSource)).toEqual(rows);
+    expect(await search('config push walrus pool')).toEqual(answers);
+    expect(await search('marmalade')).toMatchObject({ totalCount: 1 });
+  });
+});
