@@ -46,6 +46,7 @@ describe('the API on the embedded default (over HTTP)', () => {
         state: expect.stringMatching(/^(catching-up|live)$/),
         lastError: null,
         deadLetters: 0,
+        lag: 0,
       })),
     );
 

@@ -14,14 +14,14 @@ export class HealthController {
   async health(): Promise<{
     status: 'ok';
     eventStore: { lastPosition: string | null };
-    projections: ProjectionRunStatus[];
+    projections: Array<ProjectionRunStatus & { lag: number }>;
   }> {
     try {
       const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
       return {
         status: 'ok',
         eventStore: { lastPosition: last?.position ?? null },
-        projections: this.projector.status(),
+        projections: await this.projector.statusWithLag(),
       };
     } catch (error) {
       throw new ServiceUnavailableException({

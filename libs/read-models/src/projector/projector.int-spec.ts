@@ -212,6 +212,16 @@ describeOnReadModelDatabases('projector', (databases) => {
       deadLetters: 3,
       checkpoint: writer.lastPosition,
     });
+    expect((await projector.statusWithLag())[0]).toMatchObject({ lag: 0 });
+    await projector.stop();
+    await writer.onIncident(healthy, {
+      type: 'AddTimelineEntry',
+      at: '2026-03-01T10:02:00.000Z',
+      text: 'while stopped',
+    });
+    expect((await projector.statusWithLag())[0]).toMatchObject({ lag: 1, state: 'stopped' });
+    await projector.start();
+    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
 
     expect(await projector.retryDeadLetters('incidents')).toEqual([
       { name: 'incidents', applied: 0, remaining: 3 },

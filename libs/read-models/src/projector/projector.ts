@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventStore, StoredEvent, Subscription, SubscriptionMessage } from '@kb/event-store';
+import {
+  MAX_READ_ALL_COUNT,
+  type EventStore,
+  type StoredEvent,
+  type Subscription,
+  type SubscriptionMessage,
+} from '@kb/event-store';
 import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from './projected-event';
@@ -34,6 +40,9 @@ export interface BatchResult {
   readonly checkpoint: string | null;
   readonly parked: number;
 }
+
+/** Lag is counted up to this many events: beyond it, the exact number matters less than the fact. */
+export const LAG_COUNT_LIMIT = MAX_READ_ALL_COUNT;
 
 const WAITING = 'waits behind an earlier event of its stream that could not be applied';
 
@@ -249,7 +258,7 @@ export class Projector {
   private readonly waiters = new Set<{ position: string; resolve: (reached: boolean) => void }>();
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     dataSource: DataSource,
     projections: readonly Projection[],
     options: ProjectorOptions = {},
@@ -278,6 +287,23 @@ export class Projector {
 
   status(): ProjectionRunStatus[] {
     return this.runners.map((runner) => runner.status());
+  }
+
+  /**
+   * Status with the lag of each projection: the events of the log it still has to apply, counted up
+   * to {@link LAG_COUNT_LIMIT} (a lag of that size means "at least that many").
+   */
+  async statusWithLag(): Promise<Array<ProjectionRunStatus & { lag: number }>> {
+    return Promise.all(
+      this.status().map(async (status) => {
+        const behind = await this.store.readAll({
+          fromPosition: status.checkpoint ?? 'start',
+          maxCount: LAG_COUNT_LIMIT,
+          filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
+        });
+        return { ...status, lag: behind.length };
+      }),
+    );
   }
 
   /**
