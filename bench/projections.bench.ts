@@ -7,6 +7,7 @@
  *    findings, postmortems; action items through their lifecycle), decided by the real domain.
  * 2. Rebuilds every projection into a fresh database, and beside it measures the bare batched
  *    insert rate of the same database (rows of an incident's width, 500 per transaction): the floor.
+ *    (BENCH_ONLY=sqlite or BENCH_ONLY=postgres measures one database.)
  * 3. Runs the projector live while appends arrive at 200 per second and records, for each append,
  *    the time until the projections have applied it: p50 / p99 lag.
  */
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
       ['postgres', { kind: 'postgres', url: pgUrl, schema }],
     ];
     const result: Record<string, unknown> = { benchmark: 'projections', events: appended };
-    for (const [name, config] of databases) {
+    const only = process.env.BENCH_ONLY; // sqlite or postgres, to measure one
+    for (const [name, config] of databases.filter(([name]) => only === undefined || name === only)) {
       const dataSource = await createReadModelDataSource(config);
       try {
         result[name] = await measure(name, store, dataSource);

@@ -120,7 +120,7 @@ export async function rebuildProjection(
   options: { pageSize?: number; onProgress?: (progress: RebuildProgress) => void; now?: Date } = {},
 ): Promise<RebuildProgress> {
   const now = options.now ?? new Date();
-  return dataSource.transaction(async (manager) => {
+  const result = await dataSource.transaction(async (manager) => {
     for (const table of projection.tables) await manager.query(`DELETE FROM ${table}`);
     await manager.delete(DeadLetterRow, { projection: projection.name });
     await manager.delete(ProjectionCheckpointRow, { name: projection.name });
@@ -146,6 +146,10 @@ export async function rebuildProjection(
     if (after !== undefined) await saveCheckpoint(manager, projection.name, after, now);
     return progress;
   });
+  // Fresh statistics for the planner: the tables were just emptied and filled again.
+  if (dataSource.options.type === 'postgres')
+    for (const table of projection.tables) await dataSource.query(`ANALYZE ${table}`);
+  return result;
 }
 
 async function saveCheckpoint(
@@ -265,11 +269,14 @@ export class Projector {
   ) {
     const names = new Set(projections.map((p) => p.name));
     if (names.size !== projections.length) throw new Error('Projection names must be unique.');
-    // better-sqlite3 gives TypeORM one connection: transactions must not interleave on it.
-    const queue = new SerialQueue();
+    // better-sqlite3 gives TypeORM one connection: transactions must not interleave on it. PostgreSQL
+    // has a pool, so each projection commits on its own, side by side.
+    const shared = dataSource.options.type === 'postgres' ? undefined : new SerialQueue();
     this.runners = projections.map(
       (projection) =>
-        new ProjectionRunner(store, dataSource, projection, queue, options, () => this.checkWaiters()),
+        new ProjectionRunner(store, dataSource, projection, shared ?? new SerialQueue(), options, () =>
+          this.checkWaiters(),
+        ),
     );
   }
 
