@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useProjectionTestbed } from '../testing/projection-testbed';
 import type { DataSource } from 'typeorm';
-import { SqliteEventStore } from '@kb/event-store';
 import { Projector } from '../projector/projector';
 import { toProjectedEvent } from '../projector/projected-event';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
@@ -22,39 +19,21 @@ const HOUR_MS = 3_600_000;
 
 describeOnReadModelDatabases('incident facts read model', (databases) => {
   jest.setTimeout(30_000);
-  let dir: string;
-  let store: SqliteEventStore;
-  let dataSource: DataSource;
-  let writer: WriteSide;
+  const bed = useProjectionTestbed(databases);
   let projector: Projector;
-  const projectors: Projector[] = [];
-
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kb-incident-facts-'));
-    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    dataSource = await databases.open();
-    writer = new WriteSide(store);
-    projector = await startProjector(dataSource);
-  });
-  afterEach(async () => {
-    for (const running of projectors.splice(0)) await running.stop();
-    await store.close();
-    await databases.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    projector = await startProjector(bed.dataSource);
   });
 
-  async function startProjector(target: DataSource, options = {}) {
-    const started = new Projector(store, target, [new IncidentFactsProjection()], options);
-    projectors.push(started);
-    await started.start();
-    return started;
+  function startProjector(target: DataSource, options = {}) {
+    return bed.startProjector(target, [new IncidentFactsProjection()], options);
   }
 
   const caughtUp = async () =>
-    expect(await projector.waitForPosition(writer.lastPosition, 10_000)).toBe(true);
+    expect(await projector.waitForPosition(bed.writer.lastPosition, 10_000)).toBe(true);
 
   const report = (fields: Partial<ReportFields> = {}) =>
-    writer.reportIncident({
+    bed.writer.reportIncident({
       title: 'Checkout errors',
       kind: 'INCIDENT',
       severity: 'SEV2',
@@ -65,16 +44,16 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     });
 
   const milestone = (id: string, name: string, at: string) =>
-    writer.onIncident(id, { type: 'RecordMilestone', milestone: name, at });
+    bed.writer.onIncident(id, { type: 'RecordMilestone', milestone: name, at });
 
   const fact = async (id: string) => {
     await caughtUp();
-    return dataSource.manager.findOneByOrFail(IncidentFactRow, { incidentId: id });
+    return bed.dataSource.manager.findOneByOrFail(IncidentFactRow, { incidentId: id });
   };
 
   async function servicesOf(id: string) {
     await caughtUp();
-    return dataSource.manager.find(IncidentFactServiceRow, {
+    return bed.dataSource.manager.find(IncidentFactServiceRow, {
       where: { incidentId: id },
       order: { service: 'ASC' },
     });
@@ -82,12 +61,15 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
 
   async function tagsOf(id: string) {
     await caughtUp();
-    return dataSource.manager.find(IncidentFactTagRow, { where: { incidentId: id }, order: { tag: 'ASC' } });
+    return bed.dataSource.manager.find(IncidentFactTagRow, {
+      where: { incidentId: id },
+      order: { tag: 'ASC' },
+    });
   }
 
   async function categoriesOf(id: string) {
     await caughtUp();
-    const rows = await dataSource.manager.find(IncidentFactFactorCategoryRow, {
+    const rows = await bed.dataSource.manager.find(IncidentFactFactorCategoryRow, {
       where: { incidentId: id },
       order: { category: 'ASC' },
     });
@@ -134,7 +116,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     await milestone(id, 'MITIGATED', '2026-03-01T10:15:00.000Z');
     expect(await fact(id)).toMatchObject({ mitigateSeconds: 900, resolveSeconds: 3330.5 });
 
-    await writer.onIncident(id, { type: 'ReviseIncident', startedAt: '2026-03-01T09:58:00.000Z' });
+    await bed.writer.onIncident(id, { type: 'ReviseIncident', startedAt: '2026-03-01T09:58:00.000Z' });
     expect(await fact(id)).toMatchObject({
       startedAt: '2026-03-01T09:58:00.000Z',
       startedAtMs: Date.parse('2026-03-01T09:58:00.000Z'),
@@ -155,7 +137,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     const id = await report({ services: ['checkout', 'payments'], tags: ['config', 'pool'] });
     expect((await servicesOf(id)).map((r) => r.service)).toEqual(['checkout', 'payments']);
 
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'ReviseIncident',
       services: ['search', 'checkout', 'search'],
       tags: [],
@@ -177,7 +159,12 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
   it('keeps the categories of non-retracted TRIGGER and CONTRIBUTING_FACTOR findings as they are recorded, revised and retracted', async () => {
     const id = await report();
     const finding = (kind: string, category: string | null) =>
-      writer.onIncident(id, { type: 'RecordFinding', kind, category, description: `${kind} ${category}` });
+      bed.writer.onIncident(id, {
+        type: 'RecordFinding',
+        kind,
+        category,
+        description: `${kind} ${category}`,
+      });
     await finding('LESSON_LEARNED', 'MONITORING_GAP');
     expect(await categoriesOf(id)).toEqual([]);
     expect(await fact(id)).toMatchObject({ hasCategorisedFinding: false });
@@ -187,23 +174,35 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     await finding('CONTRIBUTING_FACTOR', 'CONFIG_CHANGE'); // f4
     expect(await categoriesOf(id)).toEqual(['CAPACITY', 'CONFIG_CHANGE']);
     expect(await fact(id)).toMatchObject({ hasCategorisedFinding: true });
-    const categoryRow = await dataSource.manager.findOneByOrFail(IncidentFactFactorCategoryRow, {
+    const categoryRow = await bed.dataSource.manager.findOneByOrFail(IncidentFactFactorCategoryRow, {
       incidentId: id,
       category: 'CAPACITY',
     });
     expect(categoryRow.startedAt).toBe('2026-03-01T10:00:00.000Z');
 
-    await writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f3`, category: 'NETWORK' });
+    await bed.writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f3`, category: 'NETWORK' });
     expect(await categoriesOf(id)).toEqual(['CONFIG_CHANGE', 'NETWORK']);
-    await writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f3`, kind: 'LESSON_LEARNED' });
+    await bed.writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f3`, kind: 'LESSON_LEARNED' });
     expect(await categoriesOf(id)).toEqual(['CONFIG_CHANGE']);
-    await writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f1`, kind: 'TRIGGER' });
+    await bed.writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f1`, kind: 'TRIGGER' });
     expect(await categoriesOf(id)).toEqual(['CONFIG_CHANGE', 'MONITORING_GAP']);
 
-    await writer.onIncident(id, { type: 'RetractFinding', findingId: `${id}:f2`, reason: 'wrong incident' });
+    await bed.writer.onIncident(id, {
+      type: 'RetractFinding',
+      findingId: `${id}:f2`,
+      reason: 'wrong incident',
+    });
     expect(await categoriesOf(id)).toEqual(['CONFIG_CHANGE', 'MONITORING_GAP']);
-    await writer.onIncident(id, { type: 'RetractFinding', findingId: `${id}:f4`, reason: 'wrong incident' });
-    await writer.onIncident(id, { type: 'RetractFinding', findingId: `${id}:f1`, reason: 'wrong incident' });
+    await bed.writer.onIncident(id, {
+      type: 'RetractFinding',
+      findingId: `${id}:f4`,
+      reason: 'wrong incident',
+    });
+    await bed.writer.onIncident(id, {
+      type: 'RetractFinding',
+      findingId: `${id}:f1`,
+      reason: 'wrong incident',
+    });
     expect(await categoriesOf(id)).toEqual([]);
     expect(await fact(id)).toMatchObject({ hasCategorisedFinding: false });
   });
@@ -212,33 +211,33 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     const earlier = await report({ startedAt: '2026-02-01T08:00:00.000Z' });
     const related = await report({ startedAt: '2026-02-02T08:00:00.000Z' });
     const id = await report();
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'LinkIncidents',
       relation: 'RECURRENCE_OF',
       related: { id: earlier, startedAt: '2026-02-01T08:00:00.000Z' },
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'LinkIncidents',
       relation: 'RELATED_TO',
       related: { id: related, startedAt: '2026-02-02T08:00:00.000Z' },
     });
     await caughtUp();
-    expect(await dataSource.manager.find(IncidentFactRecurrenceLinkRow)).toEqual([
+    expect(await bed.dataSource.manager.find(IncidentFactRecurrenceLinkRow)).toEqual([
       { incidentId: id, relatedIncidentId: earlier },
     ]);
 
     await milestone(id, 'RESOLVED', '2026-03-01T11:00:00.000Z');
     expect(await fact(id)).toMatchObject({ status: 'RESOLVED' });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'TRIGGER',
       category: 'CODE_CHANGE',
       description: 'A deploy',
     });
     expect(await fact(id)).toMatchObject({ status: 'IN_REVIEW' });
-    await writer.onIncident(id, { type: 'PublishPostmortem', summary: 'A deploy', impact: 'Errors' });
+    await bed.writer.onIncident(id, { type: 'PublishPostmortem', summary: 'A deploy', impact: 'Errors' });
     expect(await fact(id)).toMatchObject({ status: 'CLOSED' });
-    await writer.onIncident(id, { type: 'ReopenIncident', reason: 'Errors came back' });
+    await bed.writer.onIncident(id, { type: 'ReopenIncident', reason: 'Errors came back' });
     expect(await fact(id)).toMatchObject({ status: 'OPEN', resolveSeconds: 3600 });
   });
 
@@ -246,7 +245,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
   async function writeStory() {
     const earlier = await report({ startedAt: '2026-02-01T08:00:00.000Z', services: ['checkout', 'search'] });
     const id = await report({ tags: ['config'], detectedAt: '2026-03-01T10:03:00.000Z' });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'ReviseIncident',
       services: ['checkout', 'payments'],
       tags: ['pool'],
@@ -254,62 +253,66 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     await milestone(id, 'MITIGATED', '2026-03-01T10:20:00.000Z');
     await milestone(id, 'RESOLVED', '2026-03-01T10:40:00.000Z');
     await milestone(id, 'MITIGATED', '2026-03-01T10:10:00.000Z');
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'TRIGGER',
       category: 'DATA',
       description: 'x',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'CONTRIBUTING_FACTOR',
       category: 'CAPACITY',
       description: 'y',
     });
-    await writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f1`, category: 'CODE_CHANGE' });
-    await writer.onIncident(id, { type: 'RetractFinding', findingId: `${id}:f2`, reason: 'not so' });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
+      type: 'ReviseFinding',
+      findingId: `${id}:f1`,
+      category: 'CODE_CHANGE',
+    });
+    await bed.writer.onIncident(id, { type: 'RetractFinding', findingId: `${id}:f2`, reason: 'not so' });
+    await bed.writer.onIncident(id, {
       type: 'LinkIncidents',
       relation: 'RECURRENCE_OF',
       related: { id: earlier, startedAt: '2026-02-01T08:00:00.000Z' },
     });
-    await writer.onIncident(id, { type: 'ReviseIncident', startedAt: '2026-03-01T09:59:00.000Z' });
-    await writer.onIncident(id, { type: 'PublishPostmortem', summary: 's', impact: 'i' });
-    await writer.onIncident(id, { type: 'ReopenIncident', reason: 'again' });
+    await bed.writer.onIncident(id, { type: 'ReviseIncident', startedAt: '2026-03-01T09:59:00.000Z' });
+    await bed.writer.onIncident(id, { type: 'PublishPostmortem', summary: 's', impact: 'i' });
+    await bed.writer.onIncident(id, { type: 'ReopenIncident', reason: 'again' });
   }
 
   it('gives the same rows rebuilt from position zero as projected live, and applying events again changes nothing', async () => {
     await projector.stop();
-    const live = await startProjector(dataSource, { liveBatchSize: 1 });
+    const live = await startProjector(bed.dataSource, { liveBatchSize: 1 });
     await writeStory();
     await writeStory();
-    await expect(live.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    const liveRows = await dumpReadModels(dataSource);
+    await expect(live.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    const liveRows = await dumpReadModels(bed.dataSource);
     expect(liveRows.incident_facts).toHaveLength(4);
     expect(liveRows.incident_fact_services).toHaveLength(8);
     expect(liveRows.incident_fact_tags).toHaveLength(2);
     expect(liveRows.incident_fact_factor_categories).toHaveLength(2);
     expect(liveRows.incident_fact_findings).toHaveLength(4);
     expect(liveRows.incident_fact_recurrence_links).toHaveLength(2);
-    expect(await checkpointOf(dataSource, 'incident-facts')).toBe(writer.lastPosition);
+    expect(await checkpointOf(bed.dataSource, 'incident-facts')).toBe(bed.writer.lastPosition);
 
     const rebuilt = await databases.open();
     const rebuild = await startProjector(rebuilt);
-    await expect(rebuild.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(rebuild.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     expect(await dumpReadModels(rebuilt)).toEqual(liveRows);
     // The projector's own rebuild empties the projection's tables and replays the log.
     await live.rebuild('incident-facts');
-    expect(await dumpReadModels(dataSource)).toEqual(liveRows);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(liveRows);
 
     // Every event once more, straight into the projection, and then all but the last (the reopen):
     // its revision guard holds, so a redelivered close or superseded milestone changes nothing.
     const projection = new IncidentFactsProjection();
-    const all = await store.readAll({ filter: { streamPrefixes: ['incident-'] } });
-    await dataSource.transaction(async (manager) => {
+    const all = await bed.store.readAll({ filter: { streamPrefixes: ['incident-'] } });
+    await bed.dataSource.transaction(async (manager) => {
       for (const event of all) await projection.apply(manager, toProjectedEvent(event));
       for (const event of all.slice(0, -1)) await projection.apply(manager, toProjectedEvent(event));
     });
-    expect(await dumpReadModels(dataSource)).toEqual(liveRows);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(liveRows);
   });
 
   describe('serves the analytics queries', () => {
@@ -319,8 +322,8 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     /** Runs `sql` with `?` placeholders on either database; counts come back as numbers. */
     const query = async <Row>(sql: string, params: unknown[] = []): Promise<Row[]> => {
       let n = 0;
-      const text = dataSource.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
-      return dataSource.query(text, params);
+      const text = bed.dataSource.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+      return bed.dataSource.query(text, params);
     };
 
     beforeEach(async () => {
@@ -352,14 +355,19 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
         mar: await report({ startedAt: at('03-01', 9), services: ['checkout'] }),
       };
       const trigger = (id: string, category: string) =>
-        writer.onIncident(id, { type: 'RecordFinding', kind: 'TRIGGER', category, description: category });
+        bed.writer.onIncident(id, {
+          type: 'RecordFinding',
+          kind: 'TRIGGER',
+          category,
+          description: category,
+        });
       await trigger(ids.old, 'CONFIG_CHANGE');
       await trigger(ids.jan, 'CAPACITY');
       await trigger(ids.feb1, 'CONFIG_CHANGE');
       await trigger(ids.feb1, 'CAPACITY');
       await trigger(ids.feb2, 'CAPACITY');
       await trigger(ids.feb3, 'NETWORK');
-      await writer.onIncident(ids.feb3, {
+      await bed.writer.onIncident(ids.feb3, {
         type: 'LinkIncidents',
         relation: 'RECURRENCE_OF',
         related: { id: ids.old, startedAt: '2025-10-20T10:00:00.000Z' },

@@ -1,14 +1,9 @@
+import { useProjectionTestbed } from '../testing/projection-testbed';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { incidentStreamId } from '@kb/domain';
-import { SqliteEventStore } from '@kb/event-store';
-import { Projector } from '../projector/projector';
 import { toProjectedEvent } from '../projector/projected-event';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
-import { WriteSide } from '../testing/write-side.fixture';
 import {
   FindingRow,
   IncidentLinkRow,
@@ -21,35 +16,14 @@ import { IncidentProjection } from './incident.projection';
 
 describeOnReadModelDatabases('incident read model', (databases) => {
   jest.setTimeout(30_000);
-  let dir: string;
-  let store: SqliteEventStore;
-  let dataSource: DataSource;
-  let writer: WriteSide;
-  const projectors: Projector[] = [];
+  const bed = useProjectionTestbed(databases);
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kb-incident-rm-'));
-    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    dataSource = await databases.open();
-    writer = new WriteSide(store);
-  });
-  afterEach(async () => {
-    for (const projector of projectors.splice(0)) await projector.stop();
-    await store.close();
-    await databases.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const startProjector = async (target: DataSource, options = {}) => {
-    const projector = new Projector(store, target, [new IncidentProjection()], options);
-    projectors.push(projector);
-    await projector.start();
-    return projector;
-  };
+  const startProjector = (target: DataSource, options = {}) =>
+    bed.startProjector(target, [new IncidentProjection()], options);
 
   /** An incident from report to a closed postmortem, plus an earlier one it recurs. */
   async function writeStory() {
-    const earlier = await writer.reportIncident({
+    const earlier = await bed.writer.reportIncident({
       title: 'Checkout pool exhausted',
       kind: 'INCIDENT',
       severity: 'SEV3',
@@ -57,7 +31,7 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       detectionSource: 'CUSTOMER_REPORT',
       startedAt: '2026-02-01T08:00:00.000Z',
     });
-    const id = await writer.reportIncident({
+    const id = await bed.writer.reportIncident({
       title: 'Checkout errors after a config push',
       summary: 'Connection pool limit removed',
       kind: 'INCIDENT',
@@ -68,59 +42,59 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       startedAt: '2026-03-01T10:00:00Z',
       detectedAt: '2026-03-01T10:05:00.000Z',
     });
-    await writer.onIncident(id, { type: 'ReviseIncident', severity: 'SEV1', tags: ['config', 'pool'] });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, { type: 'ReviseIncident', severity: 'SEV1', tags: ['config', 'pool'] });
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'ACKNOWLEDGED',
       at: '2026-03-01T10:07:00.000Z',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'MITIGATED',
       at: '2026-03-01T10:20:00.000Z',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'Deploy 4711 finished',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'RESOLVED',
       at: '2026-03-01T10:55:00.000Z',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'TRIGGER',
       category: 'CONFIG_CHANGE',
       description: 'A config push removed the connection pool limit.',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'LESSON_LEARNED',
       description: 'Pool limits need an alert.',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'ReviseFinding',
       findingId: `${id}:f2`,
       description: 'Pool limits need alerts.',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordFinding',
       kind: 'GOT_LUCKY',
       description: 'Low traffic on a Sunday.',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RetractFinding',
       findingId: `${id}:f3`,
       reason: 'It was a Saturday.',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'LinkIncidents',
       relation: 'RECURRENCE_OF',
       related: { id: earlier, startedAt: '2026-02-01T08:00:00.000Z' },
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'PublishPostmortem',
       summary: 'Pool exhaustion',
       impact: '4% of checkouts failed',
@@ -129,17 +103,17 @@ describeOnReadModelDatabases('incident read model', (databases) => {
   }
 
   it('projects an incident written through the write side into its tables', async () => {
-    const projector = await startProjector(dataSource);
+    const projector = await startProjector(bed.dataSource);
     const { id, earlier } = await writeStory();
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
 
-    const events = await store.readStream(incidentStreamId(id));
+    const events = await bed.store.readStream(incidentStreamId(id));
     const last = events[events.length - 1];
     const closing = events.find(
       (e) => e.type === 'IncidentStatusChanged' && (e.data as { to: string }).to === 'CLOSED',
     );
     const published = events.find((e) => e.type === 'PostmortemPublished')!;
-    const incident = await dataSource.manager.findOneByOrFail(IncidentRow, { id });
+    const incident = await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id });
     expect(incident).toEqual({
       id,
       revision: last.revision,
@@ -163,19 +137,19 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       postmortemImpact: '4% of checkouts failed',
       postmortemPublishedAt: (published.data as { publishedAt: string }).publishedAt,
     });
-    expect(await dataSource.manager.findBy(IncidentServiceRow, { incidentId: id })).toEqual(
+    expect(await bed.dataSource.manager.findBy(IncidentServiceRow, { incidentId: id })).toEqual(
       expect.arrayContaining([
         { incidentId: id, service: 'checkout' },
         { incidentId: id, service: 'payments' },
       ]),
     );
     expect(
-      await dataSource.manager.find(IncidentTagRow, { where: { incidentId: id }, order: { tag: 'ASC' } }),
+      await bed.dataSource.manager.find(IncidentTagRow, { where: { incidentId: id }, order: { tag: 'ASC' } }),
     ).toEqual([
       { incidentId: id, tag: 'config' },
       { incidentId: id, tag: 'pool' },
     ]);
-    const findings = await dataSource.manager.find(FindingRow, {
+    const findings = await bed.dataSource.manager.find(FindingRow, {
       where: { incidentId: id },
       order: { streamRevision: 'ASC' },
     });
@@ -212,7 +186,7 @@ describeOnReadModelDatabases('incident read model', (databases) => {
     ]);
     const recorded = events.find((e) => e.type === 'FindingRecorded')!;
     expect(findings[0].recordedAt).toBe(recorded.recordedAt.toISOString());
-    expect(await dataSource.manager.findBy(TimelineEntryRow, { incidentId: id })).toEqual([
+    expect(await bed.dataSource.manager.findBy(TimelineEntryRow, { incidentId: id })).toEqual([
       {
         id: `${id}:t1`,
         incidentId: id,
@@ -221,32 +195,32 @@ describeOnReadModelDatabases('incident read model', (databases) => {
         text: 'Deploy 4711 finished',
       },
     ]);
-    expect(await dataSource.manager.findBy(IncidentLinkRow, { incidentId: id })).toEqual([
+    expect(await bed.dataSource.manager.findBy(IncidentLinkRow, { incidentId: id })).toEqual([
       { incidentId: id, relatedIncidentId: earlier, relation: 'RECURRENCE_OF', linkedAt: expect.any(String) },
     ]);
-    expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(bed.writer.lastPosition);
   });
 
   it('clears closedAt when a closed incident is reopened, and older events delivered again do not undo it', async () => {
-    const projector = await startProjector(dataSource);
+    const projector = await startProjector(bed.dataSource);
     const { id } = await writeStory();
-    await writer.onIncident(id, { type: 'ReopenIncident', reason: 'Errors came back' });
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    const incident = await dataSource.manager.findOneByOrFail(IncidentRow, { id });
+    await bed.writer.onIncident(id, { type: 'ReopenIncident', reason: 'Errors came back' });
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    const incident = await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id });
     expect(incident).toMatchObject({ status: 'OPEN', closedAt: null, postmortemSummary: 'Pool exhaustion' });
 
     // Older events delivered again, after the reopen: the row must not go back to CLOSED.
-    const rows = await dumpReadModels(dataSource);
-    const older = (await store.readStream(incidentStreamId(id))).slice(0, -1);
+    const rows = await dumpReadModels(bed.dataSource);
+    const older = (await bed.store.readStream(incidentStreamId(id))).slice(0, -1);
     const projection = new IncidentProjection();
-    await dataSource.transaction(async (manager) => {
+    await bed.dataSource.transaction(async (manager) => {
       for (const event of older) await projection.apply(manager, toProjectedEvent(event));
     });
-    expect(await dumpReadModels(dataSource)).toEqual(rows);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(rows);
   });
 
   it('reads a version 1 FindingRecorded without a category as a finding with none', async () => {
-    const id = await writer.reportIncident({
+    const id = await bed.writer.reportIncident({
       title: 'Game day: lose a zone',
       kind: 'GAME_DAY',
       severity: 'SEV4',
@@ -254,7 +228,7 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       detectionSource: 'CHAOS_EXPERIMENT',
       startedAt: '2026-03-01T09:00:00.000Z',
     });
-    const { position } = await store.appendToStream(
+    const { position } = await bed.store.appendToStream(
       incidentStreamId(id),
       [
         {
@@ -277,9 +251,9 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       ],
       { expectedRevision: 0 },
     );
-    const projector = await startProjector(dataSource);
+    const projector = await startProjector(bed.dataSource);
     await expect(projector.waitForPosition(position, 10_000)).resolves.toBe(true);
-    expect(await dataSource.manager.findOneByOrFail(FindingRow, { id: `${id}:f1` })).toMatchObject({
+    expect(await bed.dataSource.manager.findOneByOrFail(FindingRow, { id: `${id}:f1` })).toMatchObject({
       kind: 'WENT_WELL',
       category: null,
       description: 'Failover took 40 s.',
@@ -288,24 +262,24 @@ describeOnReadModelDatabases('incident read model', (databases) => {
   });
 
   it('gives the same rows rebuilt from position zero as projected live, and applying events again changes nothing', async () => {
-    const live = await startProjector(dataSource, { liveBatchSize: 1 });
+    const live = await startProjector(bed.dataSource, { liveBatchSize: 1 });
     await writeStory();
     await writeStory();
-    await expect(live.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    const liveRows = await dumpReadModels(dataSource);
+    await expect(live.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    const liveRows = await dumpReadModels(bed.dataSource);
     expect(liveRows.incidents).toHaveLength(4);
 
     const rebuilt = await databases.open();
     const rebuild = await startProjector(rebuilt);
-    await expect(rebuild.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(rebuild.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     expect(await dumpReadModels(rebuilt)).toEqual(liveRows);
 
     // Every event once more, straight into the projection: its revision guard and upserts hold.
     const projection = new IncidentProjection();
-    const all = await store.readAll({ filter: { streamPrefixes: ['incident-'] } });
-    await dataSource.transaction(async (manager) => {
+    const all = await bed.store.readAll({ filter: { streamPrefixes: ['incident-'] } });
+    await bed.dataSource.transaction(async (manager) => {
       for (const event of all) await projection.apply(manager, toProjectedEvent(event));
     });
-    expect(await dumpReadModels(dataSource)).toEqual(liveRows);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(liveRows);
   });
 });

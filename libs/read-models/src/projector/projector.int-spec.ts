@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DataSource, EntityManager } from 'typeorm';
-import { SqliteEventStore } from '@kb/event-store';
+import { useProjectionTestbed } from '../testing/projection-testbed';
+import type { EntityManager } from 'typeorm';
 import { ActionItemProjection } from '../action-item/action-item.projection';
 import { IncidentRow } from '../incident/incident.entity';
 import { IncidentProjection } from '../incident/incident.projection';
 import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
-import { WriteSide } from '../testing/write-side.fixture';
 import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import type { ProjectedEvent } from './projected-event';
@@ -40,34 +36,13 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 
 describeOnReadModelDatabases('projector', (databases) => {
   jest.setTimeout(30_000);
-  let dir: string;
-  let store: SqliteEventStore;
-  let dataSource: DataSource;
-  let writer: WriteSide;
-  const projectors: Projector[] = [];
+  const bed = useProjectionTestbed(databases);
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kb-projector-'));
-    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    dataSource = await databases.open();
-    writer = new WriteSide(store);
-  });
-  afterEach(async () => {
-    for (const projector of projectors.splice(0)) await projector.stop();
-    await store.close();
-    await databases.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const startProjector = async (projections: Projection[], options: ProjectorOptions = {}) => {
-    const projector = new Projector(store, dataSource, projections, options);
-    projectors.push(projector);
-    await projector.start();
-    return projector;
-  };
+  const startProjector = (projections: Projection[], options: ProjectorOptions = {}) =>
+    bed.startProjector(bed.dataSource, projections, options);
 
   const report = (title: string) =>
-    writer.reportIncident({
+    bed.writer.reportIncident({
       title,
       kind: 'INCIDENT',
       severity: 'SEV3',
@@ -75,38 +50,38 @@ describeOnReadModelDatabases('projector', (databases) => {
       detectionSource: 'MONITORING_ALERT',
       startedAt: '2026-03-01T10:00:00.000Z',
     });
-  const countIncidents = () => dataSource.manager.count(IncidentRow);
+  const countIncidents = () => bed.dataSource.manager.count(IncidentRow);
 
   /** Parking a poison event must succeed for the batch to commit: make it fail, as a broken database would. */
   const breakDeadLetters = async () => {
-    if (dataSource.options.type === 'postgres') {
-      await dataSource.query(
+    if (bed.dataSource.options.type === 'postgres') {
+      await bed.dataSource.query(
         `CREATE FUNCTION refuse_parking() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'parking refused'; END $$ LANGUAGE plpgsql`,
       );
-      await dataSource.query(
+      await bed.dataSource.query(
         'CREATE TRIGGER refuse_parking BEFORE INSERT ON projection_dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_parking()',
       );
     } else {
-      await dataSource.query(
+      await bed.dataSource.query(
         "CREATE TRIGGER refuse_parking BEFORE INSERT ON projection_dead_letters BEGIN SELECT RAISE(ABORT, 'parking refused'); END",
       );
     }
   };
   const mendDeadLetters = () =>
-    dataSource.query(
+    bed.dataSource.query(
       'DROP TRIGGER refuse_parking' +
-        (dataSource.options.type === 'postgres' ? ' ON projection_dead_letters' : ''),
+        (bed.dataSource.options.type === 'postgres' ? ' ON projection_dead_letters' : ''),
     );
 
   it('commits nothing of a catch-up batch that fails midway: neither rows nor checkpoint', async () => {
     const first = await report('first');
-    await writer.onIncident(first, {
+    await bed.writer.onIncident(first, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'paged',
     });
     const second = await report('second');
-    await writer.onIncident(second, {
+    await bed.writer.onIncident(second, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:02:00.000Z',
       text: 'paged',
@@ -122,7 +97,7 @@ describeOnReadModelDatabases('projector', (databases) => {
       new Set(['IncidentReported', 'TimelineEntryAdded']),
     );
     expect(await countIncidents()).toBe(0);
-    expect(await checkpointOf(dataSource, 'incidents')).toBeNull();
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBeNull();
     expect(projector.status()[0]).toMatchObject({
       checkpoint: null,
       lastError: expect.stringContaining('parking refused'),
@@ -131,13 +106,13 @@ describeOnReadModelDatabases('projector', (databases) => {
 
   it('commits nothing of a live batch that fails midway, and applies it once the projection works', async () => {
     const id = await report('live');
-    const before = writer.lastPosition;
+    const before = bed.writer.lastPosition;
     // RecordMilestone appends MilestoneRecorded and IncidentStatusChanged together: one live batch.
     const failing = new RecordingProjection((e) => e.type === 'IncidentStatusChanged');
     const broken = await startProjector([failing], { retryDelayMs: 60_000 });
     await expect(broken.waitForPosition(before, 10_000)).resolves.toBe(true);
     await breakDeadLetters();
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'MITIGATED',
       at: '2026-03-01T10:30:00.000Z',
@@ -147,39 +122,39 @@ describeOnReadModelDatabases('projector', (databases) => {
     expect(new Set(failing.applied.map((e) => e.type))).toEqual(
       new Set(['IncidentReported', 'MilestoneRecorded']),
     );
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
       revision: 0,
       mitigatedAt: null,
       status: 'OPEN',
     });
-    expect(await checkpointOf(dataSource, 'incidents')).toBe(before);
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(before);
     await broken.stop();
     await mendDeadLetters();
 
     const fixed = await startProjector([new RecordingProjection()]);
-    await expect(fixed.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+    await expect(fixed.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
       revision: 2,
       mitigatedAt: '2026-03-01T10:30:00.000Z',
       status: 'MITIGATED',
     });
-    expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(bed.writer.lastPosition);
   });
 
   it('parks a poison event and the later events of its stream, goes on with other streams, and retries after a fix', async () => {
     const poisoned = await report('poisoned');
     const healthy = await report('healthy');
-    await writer.onIncident(poisoned, {
+    await bed.writer.onIncident(poisoned, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'poison',
     });
-    await writer.onIncident(healthy, {
+    await bed.writer.onIncident(healthy, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'fine',
     });
-    await writer.onIncident(poisoned, {
+    await bed.writer.onIncident(poisoned, {
       type: 'RecordMilestone',
       milestone: 'MITIGATED',
       at: '2026-03-01T10:09:00.000Z',
@@ -189,9 +164,9 @@ describeOnReadModelDatabases('projector', (databases) => {
       (e) => broken && e.type === 'TimelineEntryAdded' && e.streamId === `incident-${poisoned}`,
     );
     const projector = await startProjector([projection]);
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
 
-    const letters = await dataSource.manager.find(DeadLetterRow, { order: { position: 'ASC' } });
+    const letters = await bed.dataSource.manager.find(DeadLetterRow, { order: { position: 'ASC' } });
     expect(letters.map((l) => [l.streamId, l.revision, l.eventType, l.error.startsWith('refusing')])).toEqual(
       [
         [`incident-${poisoned}`, 1, 'TimelineEntryAdded', true],
@@ -200,36 +175,36 @@ describeOnReadModelDatabases('projector', (databases) => {
       ],
     );
     expect(letters[1].error).toMatch(/waits behind an earlier event of its stream/);
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: healthy })).toMatchObject({
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id: healthy })).toMatchObject({
       revision: 1,
     });
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
       revision: 0,
       status: 'OPEN',
     });
     expect(projector.status()[0]).toMatchObject({
       state: 'stalled',
       deadLetters: 3,
-      checkpoint: writer.lastPosition,
+      checkpoint: bed.writer.lastPosition,
     });
     expect((await projector.statusWithLag())[0]).toMatchObject({ lag: 0 });
     await projector.stop();
-    await writer.onIncident(healthy, {
+    await bed.writer.onIncident(healthy, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:02:00.000Z',
       text: 'while stopped',
     });
     expect((await projector.statusWithLag())[0]).toMatchObject({ lag: 1, state: 'stopped' });
     await projector.start();
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
 
     expect(await projector.retryDeadLetters('incidents')).toEqual([
       { name: 'incidents', applied: 0, remaining: 3 },
     ]);
     broken = false;
     expect(await projector.retryDeadLetters()).toEqual([{ name: 'incidents', applied: 3, remaining: 0 }]);
-    expect(await dataSource.manager.count(DeadLetterRow)).toBe(0);
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
+    expect(await bed.dataSource.manager.count(DeadLetterRow)).toBe(0);
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id: poisoned })).toMatchObject({
       revision: 3,
       status: 'MITIGATED',
     });
@@ -240,12 +215,12 @@ describeOnReadModelDatabases('projector', (databases) => {
   it('rebuilds a projection from the start into the same rows, dead letters and checkpoint', async () => {
     const poisoned = await report('poisoned');
     const healthy = await report('healthy');
-    await writer.onIncident(poisoned, {
+    await bed.writer.onIncident(poisoned, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'poison',
     });
-    await writer.onIncident(healthy, {
+    await bed.writer.onIncident(healthy, {
       type: 'RecordMilestone',
       milestone: 'RESOLVED',
       at: '2026-03-01T11:00:00.000Z',
@@ -253,9 +228,9 @@ describeOnReadModelDatabases('projector', (databases) => {
     const poison = (e: ProjectedEvent) =>
       e.type === 'TimelineEntryAdded' && e.streamId === `incident-${poisoned}`;
     const projector = await startProjector([new RecordingProjection(poison), new ActionItemProjection()]);
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    const live = await dumpReadModels(dataSource);
-    const letters = await dataSource.manager.find(DeadLetterRow, {
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    const live = await dumpReadModels(bed.dataSource);
+    const letters = await bed.dataSource.manager.find(DeadLetterRow, {
       select: { position: true, eventType: true, error: true },
     });
 
@@ -263,77 +238,77 @@ describeOnReadModelDatabases('projector', (databases) => {
     const rebuilt = await projector.rebuild('incidents', (p) => progress.push(p.events));
     expect(rebuilt).toEqual([{ projection: 'incidents', events: 5, parked: 1 }]);
     expect(progress).toEqual([5]);
-    expect(await dumpReadModels(dataSource)).toEqual(live);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(live);
     expect(
-      await dataSource.manager.find(DeadLetterRow, {
+      await bed.dataSource.manager.find(DeadLetterRow, {
         select: { position: true, eventType: true, error: true },
       }),
     ).toEqual(letters);
     expect(projector.status()[0]).toMatchObject({
-      checkpoint: writer.lastPosition,
+      checkpoint: bed.writer.lastPosition,
       deadLetters: 1,
       state: 'stalled',
     });
 
     // Writes after the rebuild are projected live as before.
-    await writer.onIncident(healthy, {
+    await bed.writer.onIncident(healthy, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T11:05:00.000Z',
       text: 'after',
     });
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id: healthy })).toMatchObject({
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id: healthy })).toMatchObject({
       revision: 3,
     });
   });
 
   it('changes nothing when events already applied are delivered again', async () => {
     const id = await report('again');
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'RESOLVED',
       at: '2026-03-01T10:40:00.000Z',
     });
     const projector = await startProjector([new IncidentProjection()]);
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     await projector.stop();
-    const rows = await dumpReadModels(dataSource);
-    const checkpoint = await dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, {
+    const rows = await dumpReadModels(bed.dataSource);
+    const checkpoint = await bed.dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, {
       name: 'incidents',
     });
 
     const again = new RecordingProjection();
-    const events = await store.readAll();
+    const events = await bed.store.readAll();
     await expect(
-      applyBatch(dataSource, again, events, new Date('2030-01-01T00:00:00.000Z')),
+      applyBatch(bed.dataSource, again, events, new Date('2030-01-01T00:00:00.000Z')),
     ).resolves.toEqual({ checkpoint: checkpoint.position, parked: 0 });
     expect(again.applied).toEqual([]);
-    expect(await dumpReadModels(dataSource)).toEqual(rows);
-    expect(await dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, { name: 'incidents' })).toEqual(
-      checkpoint,
-    );
+    expect(await dumpReadModels(bed.dataSource)).toEqual(rows);
+    expect(
+      await bed.dataSource.manager.findOneByOrFail(ProjectionCheckpointRow, { name: 'incidents' }),
+    ).toEqual(checkpoint);
   });
 
   it('resumes from its checkpoint after a stop and a new start', async () => {
     const id = await report('resume');
     const first = await startProjector([new RecordingProjection()]);
-    await expect(first.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(first.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     await first.stop();
-    const stoppedAt = writer.lastPosition;
+    const stoppedAt = bed.writer.lastPosition;
 
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:05:00.000Z',
       text: 'rolled back',
     });
-    await writer.onIncident(id, {
+    await bed.writer.onIncident(id, {
       type: 'RecordMilestone',
       milestone: 'MITIGATED',
       at: '2026-03-01T10:06:00.000Z',
     });
     const resumed = new RecordingProjection();
     const second = await startProjector([resumed]);
-    await expect(second.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(second.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
 
     expect(resumed.applied.map((e) => e.type)).toEqual([
       'TimelineEntryAdded',
@@ -341,20 +316,19 @@ describeOnReadModelDatabases('projector', (databases) => {
       'IncidentStatusChanged',
     ]);
     expect(resumed.applied.every((e) => e.position > stoppedAt)).toBe(true);
-    expect(await dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
+    expect(await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id })).toMatchObject({
       revision: 3,
       status: 'MITIGATED',
     });
   });
 
   it('waitForPosition resolves true once every projection has applied the position, false on timeout', async () => {
-    const projector = new Projector(store, dataSource, [
+    const projector = new Projector(bed.store, bed.dataSource, [
       new IncidentProjection(),
       new ActionItemProjection(),
     ]);
-    projectors.push(projector);
     const id = await report('wait');
-    const position = writer.lastPosition;
+    const position = bed.writer.lastPosition;
 
     const started = Date.now();
     await expect(projector.waitForPosition(position, 150)).resolves.toBe(false);
@@ -368,20 +342,21 @@ describeOnReadModelDatabases('projector', (databases) => {
     await expect(projector.waitForPosition(position, 0)).resolves.toBe(true);
 
     // Live: the wait ends once the projections reach the write's position.
-    const next = await writer.onIncident(id, {
+    const next = await bed.writer.onIncident(id, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:03:00.000Z',
       text: 'x',
     });
     await expect(projector.waitForPosition(next, 10_000)).resolves.toBe(true);
-    expect(await checkpointOf(dataSource, 'action-items')).toBe(next);
+    expect(await checkpointOf(bed.dataSource, 'action-items')).toBe(next);
+    await projector.stop();
   });
 
   it('catches up a backlog larger than catchUpBatchSize, batch after batch', async () => {
     for (let i = 0; i < 7; i++) await report(`incident ${i}`);
     const projector = await startProjector([new IncidentProjection()], { catchUpBatchSize: 3 });
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     expect(await countIncidents()).toBe(7);
-    expect(await checkpointOf(dataSource, 'incidents')).toBe(writer.lastPosition);
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(bed.writer.lastPosition);
   });
 });

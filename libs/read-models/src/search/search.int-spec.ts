@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useProjectionTestbed } from '../testing/projection-testbed';
 import type { DataSource } from 'typeorm';
-import { SqliteEventStore } from '@kb/event-store';
 import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from '../projector/projected-event';
-import { Projector, rebuildProjection } from '../projector/projector';
+import { rebuildProjection } from '../projector/projector';
 import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
-import { WriteSide } from '../testing/write-side.fixture';
 import { SearchDocumentRow } from './search-document.entity';
 import { SearchProjection } from './search.projection';
 import { searchReadModel, type SearchPage } from './search.query';
@@ -34,38 +30,19 @@ const HOSTILE_QUERIES = [
 
 describeOnReadModelDatabases('search read model', (databases) => {
   jest.setTimeout(30_000);
-  let dir: string;
-  let store: SqliteEventStore;
-  let dataSource: DataSource;
-  let writer: WriteSide;
-  const projectors: Projector[] = [];
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kb-search-rm-'));
-    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    dataSource = await databases.open();
-    writer = new WriteSide(store);
-  });
-  afterEach(async () => {
-    for (const projector of projectors.splice(0)) await projector.stop();
-    await store.close();
-    await databases.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const bed = useProjectionTestbed(databases);
 
   const project = async (target: DataSource) => {
-    const projector = new Projector(store, target, [new SearchProjection()]);
-    projectors.push(projector);
-    await projector.start();
-    await expect(projector.waitForPosition(writer.lastPosition, 10_000)).resolves.toBe(true);
+    const projector = await bed.startProjector(target, [new SearchProjection()]);
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
     return projector;
   };
 
   const search = (query: string, first?: number, after?: string) =>
-    searchReadModel(dataSource, { query, first, after });
+    searchReadModel(bed.dataSource, { query, first, after });
 
   const report = (title: string, summary: string | null = null) =>
-    writer.reportIncident({
+    bed.writer.reportIncident({
       title,
       summary,
       kind: 'INCIDENT',
@@ -80,38 +57,38 @@ describeOnReadModelDatabases('search read model', (databases) => {
       'Checkout errors after config push',
       'The payment gateway answered zebrafish codes',
     );
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'AddTimelineEntry',
       at: '2026-03-01T10:01:00.000Z',
       text: 'Deploy 4711 finished on the marmalade cluster',
     });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'RecordFinding',
       kind: 'TRIGGER',
       category: 'CONFIG_CHANGE',
       description: 'A config push removed the connection pool limit <script>alert(1)</script>',
     });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'RecordFinding',
       kind: 'LESSON_LEARNED',
       description: 'Quokka dashboards were missing',
     });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'RetractFinding',
       findingId: `${checkout}:f2`,
       reason: 'Recorded on the wrong incident',
     });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'RecordMilestone',
       milestone: 'RESOLVED',
       at: '2026-03-01T10:55:00.000Z',
     });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
       type: 'PublishPostmortem',
       summary: 'Pool exhaustion after a config push',
       impact: '4% of checkouts failed for 55 minutes near the gazebo',
     });
-    const alert = await writer.openActionItem(checkout, {
+    const alert = await bed.writer.openActionItem(checkout, {
       findingId: `${checkout}:f1`,
       title: 'Alert on pool exhaustion',
       description: 'Page the on-call when the walrus metric spikes',
@@ -127,7 +104,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('finds incidents by the words of their title and summary, also by a prefix of the last word', async () => {
     const { checkout } = await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     for (const query of ['zebrafish', 'Checkout ERRORS', 'checkou']) {
       const page = await search(query);
       expect(results(page)[0]).toEqual(['INCIDENT', checkout]);
@@ -139,7 +116,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('finds findings, and postmortems and timeline entries as their incident', async () => {
     const { checkout, finding } = await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     expect(results(await search('connection limit'))).toEqual([['FINDING', finding]]);
     expect(results(await search('gazebo'))).toEqual([['INCIDENT', checkout]]);
     expect(results(await search('marmalade 4711'))).toEqual([['INCIDENT', checkout]]);
@@ -149,7 +126,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('lists each result once, by its best-matching text', async () => {
     const { checkout, finding } = await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     // The incident's title, its postmortem and the finding all mention the config push.
     const page = await search('config push');
     expect(results(page)).toEqual([
@@ -161,7 +138,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('finds action items and ranks a title match above a passing mention', async () => {
     const { billing, alert, checkout } = await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     const page = await search('walrus');
     expect(results(page)).toEqual([
       ['INCIDENT', billing],
@@ -174,7 +151,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('marks the matched words and returns the rest of the text HTML-escaped', async () => {
     await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     const [hit] = (await search('removed')).hits;
     expect(hit.snippet).toContain('<mark>removed</mark>');
     expect(hit.snippet).toContain('&lt;script&gt;');
@@ -187,23 +164,27 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('finds no retracted finding', async () => {
     const { checkout } = await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     expect(await search('quokka')).toEqual({ hits: [], totalCount: 0, hasNextPage: false, endCursor: null });
     expect(
-      await dataSource.manager.findOneByOrFail(SearchDocumentRow, { id: `finding:${checkout}:f2` }),
+      await bed.dataSource.manager.findOneByOrFail(SearchDocumentRow, { id: `finding:${checkout}:f2` }),
     ).toMatchObject({ retracted: true });
   });
 
   it('follows revisions of titles, summaries, descriptions', async () => {
     const { checkout, alert, finding } = await writeIncidents();
-    await writer.onIncident(checkout, { type: 'ReviseIncident', title: 'Checkout armadillo', summary: null });
-    await writer.onIncident(checkout, {
+    await bed.writer.onIncident(checkout, {
+      type: 'ReviseIncident',
+      title: 'Checkout armadillo',
+      summary: null,
+    });
+    await bed.writer.onIncident(checkout, {
       type: 'ReviseFinding',
       findingId: finding,
       description: 'Pangolin limit',
     });
-    await writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the on-call' });
-    await project(dataSource);
+    await bed.writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the on-call' });
+    await project(bed.dataSource);
     expect(results(await search('armadillo'))).toEqual([['INCIDENT', checkout]]);
     expect(results(await search('zebrafish'))).toEqual([]);
     expect(results(await search('pangolin'))).toEqual([['FINDING', finding]]);
@@ -213,7 +194,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('takes hostile text as plain words and never fails', async () => {
     await writeIncidents();
-    await project(dataSource);
+    await project(bed.dataSource);
     for (const query of HOSTILE_QUERIES) {
       const page = await search(query);
       expect(Array.isArray(page.hits)).toBe(true);
@@ -226,13 +207,13 @@ describeOnReadModelDatabases('search read model', (databases) => {
       'ACTION_ITEM',
       'INCIDENT',
     ]);
-    expect(await dataSource.manager.count(SearchDocumentRow)).toBeGreaterThan(0);
+    expect(await bed.dataSource.manager.count(SearchDocumentRow)).toBeGreaterThan(0);
   });
 
   it('pages through the hits with opaque cursors', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5; i += 1) ids.add(await report(`Hedgehog incident number ${i}`));
-    await project(dataSource);
+    await project(bed.dataSource);
     const seen: string[] = [];
     let after: string | undefined;
     const pages: SearchPage[] = [];
@@ -256,30 +237,30 @@ describeOnReadModelDatabases('search read model', (databases) => {
 
   it('keeps the same rows under re-delivery, a rebuild from zero and a rebuild in place', async () => {
     await writeIncidents();
-    await project(dataSource);
-    const rows = await dumpReadModels(dataSource);
+    await project(bed.dataSource);
+    const rows = await dumpReadModels(bed.dataSource);
     expect(rows.search_documents).toHaveLength(7);
     const answers = await search('config push walrus pool');
 
     // Every event delivered again, straight to the projection.
-    const events = await store.readAll({
+    const events = await bed.store.readAll({
       fromPosition: 'start',
       maxCount: 4096,
       filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
     });
     const projection = new SearchProjection();
-    await dataSource.transaction(async (manager) => {
+    await bed.dataSource.transaction(async (manager) => {
       for (const event of events) await projection.apply(manager, toProjectedEvent(event));
     });
-    expect(await dumpReadModels(dataSource)).toEqual(rows);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(rows);
 
     const rebuilt = await databases.open();
     await project(rebuilt);
     expect(await dumpReadModels(rebuilt)).toEqual(rows);
     expect(await searchReadModel(rebuilt, { query: 'config push walrus pool' })).toEqual(answers);
 
-    await rebuildProjection(store, dataSource, projection);
-    expect(await dumpReadModels(dataSource)).toEqual(rows);
+    await rebuildProjection(bed.store, bed.dataSource, projection);
+    expect(await dumpReadModels(bed.dataSource)).toEqual(rows);
     expect(await search('config push walrus pool')).toEqual(answers);
     expect(await search('marmalade')).toMatchObject({ totalCount: 1 });
   });
