@@ -1,0 +1,82 @@
+import { Logger } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ConcurrencyConflictError, DomainRuleError, EntityNotFoundError } from '@kb/domain';
+
+/** The codes of the contract (`extensions.code`). */
+export type ApiErrorCode =
+  'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'QUERY_TOO_COMPLEX';
+
+export function apiError(code: ApiErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+export const unauthenticated = () =>
+  apiError(
+    'UNAUTHENTICATED',
+    'No valid API key: send "Authorization: Bearer <secret>" with the secret of an API key that is not revoked.',
+    { http: { status: 401 } },
+  );
+
+export const forbidden = (role: string, required: string, what: string) =>
+  apiError('FORBIDDEN', `This API key's role ${role} may not ${what}; it needs ${required} or above.`);
+
+export const notFound = (field: string, entity: string, id: string) =>
+  apiError('NOT_FOUND', `${field}: no ${entity} has the id '${id}'.`, { field });
+
+/** A query over the depth or cost limit; Apollo reports validation errors with its own code, so it is mapped back. */
+export class QueryTooComplexError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  }
+}
+
+const logger = new Logger('GraphQL');
+
+/**
+ * Gives every error the contract's code and a message for the person who meets it. Errors of the
+ * domain say which field and rule; anything unexpected is logged here and leaves as "Internal server
+ * error", without its message or stack unless `includeStackTraces` (NODE_ENV=development).
+ */
+export function formatApiError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  includeStackTraces: boolean,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  const stack = includeStackTraces ? { stacktrace: formatted.extensions?.stacktrace } : {};
+  if (original instanceof DomainRuleError)
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: 'BAD_USER_INPUT', field: original.field, rule: original.rule, ...stack },
+    };
+  if (original instanceof EntityNotFoundError)
+    return { ...base, message: original.message, extensions: { code: 'NOT_FOUND', field: original.field } };
+  if (original instanceof ConcurrencyConflictError)
+    return {
+      ...base,
+      message: original.message,
+      extensions: {
+        code: 'CONFLICT',
+        currentRevision: original.currentRevision,
+        expectedRevision: original.expectedRevision,
+      },
+    };
+  if (original instanceof QueryTooComplexError) return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  const code = formatted.extensions?.code;
+  if (error instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+    return { ...base, extensions: { ...extensions, ...stack } };
+  }
+  logger.error(
+    `Unexpected error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${
+      original instanceof Error ? (original.stack ?? original.message) : String(original)
+    }`,
+  );
+  return {
+    ...base,
+    message: includeStackTraces ? formatted.message : 'Internal server error',
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...stack },
+  };
+}

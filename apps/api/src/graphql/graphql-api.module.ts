@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { formatApiError, unauthenticated } from './api-errors';
+import { AUTHENTICATOR, type ApiContext, type Authenticator, type Principal } from './api-context';
+import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { RolesGuard } from './roles.guard';
+import { DateTimeScalar, JSONScalar } from './scalars';
+
+export interface GraphQLApiOptions {
+  /** Schema introspection (portals and tools use it); GRAPHQL_INTROSPECTION=false turns it off. */
+  readonly introspection: boolean;
+  /** Stack traces in error responses: only with NODE_ENV=development. */
+  readonly includeStackTraces: boolean;
+}
+
+type WsExtra = { request: IncomingMessage; principal?: Principal };
+
+function correlationIdOf(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}
+
+/**
+ * GraphQL at `/graphql` (Apollo Server): queries and mutations over HTTP, subscriptions over
+ * graphql-ws on the same path. Every request is authenticated when its context is made
+ * (UNAUTHENTICATED otherwise); each operation's role is checked by RolesGuard.
+ */
+@Module({})
+export class GraphQLApiModule {
+  /** `authentication` is the module that provides AUTHENTICATOR. */
+  static forRoot(
+    options: GraphQLApiOptions,
+    authentication: NonNullable<ModuleMetadata['imports']>[number],
+  ): DynamicModule {
+    return {
+      module: GraphQLApiModule,
+      imports: [
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [authentication],
+          inject: [AUTHENTICATOR],
+          useFactory: (authenticator: Authenticator): ApolloDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            resolvers: { DateTime: DateTimeScalar, JSON: JSONScalar },
+            playground: false,
+            introspection: options.introspection,
+            csrfPrevention: true,
+            includeStacktraceInErrorResponses: options.includeStackTraces,
+            validationRules: [depthLimitRule],
+            plugins: [queryCostPlugin],
+            formatError: (formatted, error) => formatApiError(formatted, error, options.includeStackTraces),
+            context: async (
+              arg: { req: IncomingMessage } | WsContext<Record<string, unknown>, WsExtra>,
+            ): Promise<ApiContext> => {
+              if ('req' in arg) {
+                const principal = await authenticator.authenticate(arg.req.headers.authorization);
+                if (!principal) throw unauthenticated();
+                return { principal, correlationId: correlationIdOf(arg.req.headers['x-correlation-id']) };
+              }
+              const principal = arg.extra.principal;
+              if (!principal) throw unauthenticated();
+              return { principal, correlationId: randomUUID() };
+            },
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
+                  const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+                  const principal = await authenticator.authenticate(
+                    typeof header === 'string' ? header : undefined,
+                  );
+                  if (!principal) return false;
+                  (ctx.extra as WsExtra).principal = principal;
+                  return true;
+                },
+              },
+            },
+          }),
+        }),
+      ],
+      providers: [{ provide: APP_GUARD, useClass: RolesGuard }],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { forbidden } from './api-errors';
+import { ROLES, type Role } from './enums';
+import type { ApiContext } from './api-context';
+
+const REQUIRED_ROLE = 'kb:requiredRole';
+
+/** The least role that may call this query, mutation or subscription (see the roles in the README). */
+export const Allow = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+
+export function roleAllows(role: Role, required: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(required);
+}
+
+/**
+ * Checks every GraphQL operation against its `@Allow` role. An operation without one is refused: a
+ * new resolver must say who may call it. (Authentication happens before, when the context is made.)
+ */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType<string>() !== 'graphql') return true;
+    const gql = GqlExecutionContext.create(context);
+    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const { principal } = gql.getContext<ApiContext>();
+    const what = `${gql.getInfo<{ fieldName: string }>().fieldName}`;
+    if (required === undefined) throw forbidden(principal.role, 'a declared role', what);
+    if (!roleAllows(principal.role, required)) throw forbidden(principal.role, required, what);
+    return true;
+  }
+}
