@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { CAUSAL_FINDING_KINDS, type IncidentRevised, type Milestone } from '@kb/domain';
+import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../projector/batch-rows';
 import {
   isIncidentEvent,
   type ProjectedEvent,
@@ -28,13 +29,22 @@ type Times = Pick<
   IncidentFactRow,
   'startedAtMs' | 'detectedAtMs' | 'acknowledgedAtMs' | 'mitigatedAtMs' | 'resolvedAtMs'
 >;
-/** The child tables that repeat the incident's started_at. */
-const DATED_CHILDREN = [IncidentFactServiceRow, IncidentFactTagRow, IncidentFactFactorCategoryRow];
+/** A child row that repeats the incident's started_at. */
+type DatedChild = { incidentId: string; startedAt: string };
+
+const FINDING_EVENTS = new Set<ProjectedIncidentEvent['type']>([
+  'FindingRecorded',
+  'FindingRevised',
+  'FindingRetracted',
+]);
 
 /**
  * The incident fact table and its dimension tables, for the analytics queries. Like the incident
  * projection, an event is applied only when its revision is above the fact row's, and child rows are
  * replaced or upserted, so redelivery and rebuilds give the same rows; nothing comes from the clock.
+ *
+ * A batch loads the rows its events need (one query per table), folds the events into them in
+ * memory and writes each changed row or group of rows once; `apply` is a batch of one.
  */
 export class IncidentFactsProjection implements Projection {
   readonly name = 'incident-facts';
@@ -47,16 +57,99 @@ export class IncidentFactsProjection implements Projection {
     'incident_facts',
   ];
 
-  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
-    if (!isIncidentEvent(event)) return;
-    if (event.type === 'IncidentReported') return reported(manager, event);
-    const fact = await manager.findOneBy(IncidentFactRow, { incidentId: event.data.incidentId });
+  apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    return this.applyBatch(manager, [event]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void> {
+    const incidentEvents = events.filter(isIncidentEvent);
+    if (incidentEvents.length === 0) return;
+    const batch = await FactBatch.load(manager, incidentEvents);
+    for (const event of incidentEvents) batch.apply(event);
+    await batch.write(manager);
+  }
+}
+
+/** A group of child rows per incident: those loaded or replaced, and which of them changed. */
+class Groups<Row> {
+  readonly changed = new Map<string, Row[]>();
+
+  constructor(private readonly known: Map<string, Row[]>) {}
+
+  static of<Row extends { incidentId: string }>(rows: readonly Row[], incidentIds: Iterable<string>) {
+    const known = new Map<string, Row[]>([...incidentIds].map((id) => [id, []]));
+    for (const row of rows) known.get(row.incidentId)?.push(row);
+    return new Groups(known);
+  }
+
+  /** The incident's rows; only for an incident the batch loaded them for (or replaced them). */
+  get(incidentId: string): Row[] {
+    const rows = this.known.get(incidentId);
+    if (!rows) throw new Error(`The rows of incident ${incidentId} were not loaded for this batch.`);
+    return rows;
+  }
+
+  replace(incidentId: string, rows: Row[]): void {
+    this.known.set(incidentId, rows);
+    this.changed.set(incidentId, rows);
+  }
+
+  touch(incidentId: string): void {
+    this.changed.set(incidentId, this.get(incidentId));
+  }
+}
+
+/** The rows a batch of incident events touches: loaded once, changed in memory, written once. */
+class FactBatch {
+  private readonly changedFacts = new Set<string>();
+  private readonly changedFindings = new Map<string, IncidentFactFindingRow>();
+  private readonly recurrenceLinks = new Map<string, IncidentFactRecurrenceLinkRow>();
+
+  private constructor(
+    private readonly facts: Map<string, IncidentFactRow>,
+    private readonly services: Groups<IncidentFactServiceRow>,
+    private readonly tags: Groups<IncidentFactTagRow>,
+    private readonly categories: Groups<IncidentFactFactorCategoryRow>,
+    /** The findings of the incidents with finding events in the batch. */
+    private readonly findings: Groups<IncidentFactFindingRow>,
+  ) {}
+
+  static async load(manager: EntityManager, events: readonly ProjectedIncidentEvent[]): Promise<FactBatch> {
+    const incidentsOf = (pick: (e: ProjectedIncidentEvent) => boolean) =>
+      new Set(events.filter(pick).map((e) => e.data.incidentId));
+    // A new startedAt is copied into every dated child row: those incidents' rows are needed.
+    const redated = incidentsOf(
+      (e) => e.type === 'IncidentRevised' && e.data.changes.startedAt !== undefined,
+    );
+    const withFindings = incidentsOf((e) => FINDING_EVENTS.has(e.type));
+    const facts = await loadRowsWhereIn(
+      manager,
+      IncidentFactRow,
+      'incidentId',
+      events.map((e) => e.data.incidentId),
+    );
+    const dated = <Row extends DatedChild>(rows: Row[]) => Groups.of(rows, redated);
+    return new FactBatch(
+      byKey(facts, (row) => row.incidentId),
+      dated(await loadRowsWhereIn(manager, IncidentFactServiceRow, 'incidentId', redated)),
+      dated(await loadRowsWhereIn(manager, IncidentFactTagRow, 'incidentId', redated)),
+      dated(await loadRowsWhereIn(manager, IncidentFactFactorCategoryRow, 'incidentId', redated)),
+      Groups.of(
+        await loadRowsWhereIn(manager, IncidentFactFindingRow, 'incidentId', withFindings),
+        withFindings,
+      ),
+    );
+  }
+
+  apply(event: ProjectedIncidentEvent): void {
+    if (event.type === 'IncidentReported') return this.reported(event);
+    const fact = this.facts.get(event.data.incidentId);
     // No report before it (a truncated stream): nothing to attach the event to.
     if (!fact || fact.revision >= event.revision) return;
     let changes: Partial<IncidentFactRow> = {};
     switch (event.type) {
       case 'IncidentRevised':
-        changes = await revised(manager, fact, event.data.changes);
+        changes = this.revised(fact, event.data.changes);
         break;
       case 'MilestoneRecorded':
         changes = withDurations(fact, { [MILESTONE_COLUMNS[event.data.milestone]]: epochMs(event.data.at) });
@@ -67,45 +160,43 @@ export class IncidentFactsProjection implements Projection {
       case 'IncidentReopened':
         changes = { status: 'OPEN' };
         break;
-      case 'FindingRecorded':
-        await manager.upsert(
-          IncidentFactFindingRow,
-          {
-            findingId: event.data.findingId,
-            incidentId: fact.incidentId,
-            kind: event.data.kind,
-            category: event.data.category,
-            retracted: false,
-          },
-          ['findingId'],
-        );
-        changes = await refreshFactorCategories(manager, fact);
-        break;
-      case 'FindingRevised': {
-        const { kind, category } = event.data.changes;
-        const finding: Partial<IncidentFactFindingRow> = {};
-        if (kind !== undefined) finding.kind = kind;
-        if (category !== undefined) finding.category = category;
-        if (Object.keys(finding).length > 0)
-          await manager.update(IncidentFactFindingRow, { findingId: event.data.findingId }, finding);
-        changes = await refreshFactorCategories(manager, fact);
+      case 'FindingRecorded': {
+        const finding: IncidentFactFindingRow = {
+          findingId: event.data.findingId,
+          incidentId: fact.incidentId,
+          kind: event.data.kind,
+          category: event.data.category,
+          retracted: false,
+        };
+        const findings = this.findings.get(fact.incidentId);
+        const at = findings.findIndex((f) => f.findingId === finding.findingId);
+        if (at >= 0) findings[at] = finding;
+        else findings.push(finding);
+        this.changedFindings.set(finding.findingId, finding);
+        changes = this.refreshFactorCategories(fact);
         break;
       }
-      case 'FindingRetracted':
-        await manager.update(
-          IncidentFactFindingRow,
-          { findingId: event.data.findingId },
-          { retracted: true },
-        );
-        changes = await refreshFactorCategories(manager, fact);
+      case 'FindingRevised': {
+        const { kind, category } = event.data.changes;
+        const finding = this.finding(fact, event.data.findingId);
+        if (finding) {
+          if (kind !== undefined) finding.kind = kind;
+          if (category !== undefined) finding.category = category;
+        }
+        changes = this.refreshFactorCategories(fact);
         break;
+      }
+      case 'FindingRetracted': {
+        const finding = this.finding(fact, event.data.findingId);
+        if (finding) finding.retracted = true;
+        changes = this.refreshFactorCategories(fact);
+        break;
+      }
       case 'IncidentsLinked':
-        if (event.data.relation === 'RECURRENCE_OF')
-          await manager.upsert(
-            IncidentFactRecurrenceLinkRow,
-            { incidentId: fact.incidentId, relatedIncidentId: event.data.relatedIncidentId },
-            ['incidentId', 'relatedIncidentId'],
-          );
+        if (event.data.relation === 'RECURRENCE_OF') {
+          const link = { incidentId: fact.incidentId, relatedIncidentId: event.data.relatedIncidentId };
+          this.recurrenceLinks.set(JSON.stringify([link.incidentId, link.relatedIncidentId]), link);
+        }
         break;
       case 'TimelineEntryAdded':
       case 'PostmortemPublished':
@@ -114,29 +205,33 @@ export class IncidentFactsProjection implements Projection {
       default:
         return assertNever(event);
     }
-    await manager.update(
-      IncidentFactRow,
-      { incidentId: fact.incidentId },
-      { ...changes, revision: event.revision },
-    );
+    Object.assign(fact, changes, { revision: event.revision });
+    this.changedFacts.add(fact.incidentId);
   }
-}
 
-async function reported(manager: EntityManager, event: Event<'IncidentReported'>): Promise<void> {
-  const d = event.data;
-  const existing = await manager.findOneBy(IncidentFactRow, { incidentId: d.incidentId });
-  if (existing && existing.revision >= event.revision) return;
-  const startedAt = isoTime(d.startedAt);
-  const times: Times = {
-    startedAtMs: epochMs(startedAt),
-    detectedAtMs: d.detectedAt === null ? null : epochMs(d.detectedAt),
-    acknowledgedAtMs: null,
-    mitigatedAtMs: null,
-    resolvedAtMs: null,
-  };
-  await manager.upsert(
-    IncidentFactRow,
-    {
+  async write(manager: EntityManager): Promise<void> {
+    const facts = [...this.changedFacts].map((id) => this.facts.get(id) as IncidentFactRow);
+    await upsertRows(manager, IncidentFactRow, facts);
+    await replaceRowGroups(manager, IncidentFactServiceRow, 'incidentId', this.services.changed);
+    await replaceRowGroups(manager, IncidentFactTagRow, 'incidentId', this.tags.changed);
+    await replaceRowGroups(manager, IncidentFactFactorCategoryRow, 'incidentId', this.categories.changed);
+    await upsertRows(manager, IncidentFactFindingRow, [...this.changedFindings.values()]);
+    await upsertRows(manager, IncidentFactRecurrenceLinkRow, [...this.recurrenceLinks.values()]);
+  }
+
+  private reported(event: Event<'IncidentReported'>): void {
+    const d = event.data;
+    const existing = this.facts.get(d.incidentId);
+    if (existing && existing.revision >= event.revision) return;
+    const startedAt = isoTime(d.startedAt);
+    const times: Times = {
+      startedAtMs: epochMs(startedAt),
+      detectedAtMs: d.detectedAt === null ? null : epochMs(d.detectedAt),
+      acknowledgedAtMs: null,
+      mitigatedAtMs: null,
+      resolvedAtMs: null,
+    };
+    this.facts.set(d.incidentId, {
       incidentId: d.incidentId,
       revision: event.revision,
       kind: d.kind,
@@ -147,31 +242,66 @@ async function reported(manager: EntityManager, event: Event<'IncidentReported'>
       ...times,
       ...durationsOf(times),
       hasCategorisedFinding: false,
-    },
-    ['incidentId'],
-  );
-  await replaceServices(manager, d.incidentId, d.services, startedAt);
-  await replaceTags(manager, d.incidentId, d.tags, startedAt);
-}
-
-async function revised(
-  manager: EntityManager,
-  fact: IncidentFactRow,
-  revision: IncidentRevised['data']['changes'],
-): Promise<Partial<IncidentFactRow>> {
-  const changes: Partial<IncidentFactRow> = {};
-  if (revision.severity !== undefined) changes.severity = revision.severity;
-  if (revision.detectionSource !== undefined) changes.detectionSource = revision.detectionSource;
-  const startedAt = revision.startedAt === undefined ? fact.startedAt : isoTime(revision.startedAt);
-  if (startedAt !== fact.startedAt) {
-    Object.assign(changes, { startedAt }, withDurations(fact, { startedAtMs: epochMs(startedAt) }));
-    for (const child of DATED_CHILDREN)
-      await manager.update(child, { incidentId: fact.incidentId }, { startedAt });
+    });
+    this.changedFacts.add(d.incidentId);
+    this.replaceServices(d.incidentId, d.services, startedAt);
+    this.replaceTags(d.incidentId, d.tags, startedAt);
   }
-  if (revision.services !== undefined)
-    await replaceServices(manager, fact.incidentId, revision.services, startedAt);
-  if (revision.tags !== undefined) await replaceTags(manager, fact.incidentId, revision.tags, startedAt);
-  return changes;
+
+  private revised(
+    fact: IncidentFactRow,
+    revision: IncidentRevised['data']['changes'],
+  ): Partial<IncidentFactRow> {
+    const changes: Partial<IncidentFactRow> = {};
+    if (revision.severity !== undefined) changes.severity = revision.severity;
+    if (revision.detectionSource !== undefined) changes.detectionSource = revision.detectionSource;
+    const startedAt = revision.startedAt === undefined ? fact.startedAt : isoTime(revision.startedAt);
+    if (startedAt !== fact.startedAt) {
+      Object.assign(changes, { startedAt }, withDurations(fact, { startedAtMs: epochMs(startedAt) }));
+      for (const children of [this.services, this.tags, this.categories] as Array<Groups<DatedChild>>) {
+        for (const child of children.get(fact.incidentId)) child.startedAt = startedAt;
+        children.touch(fact.incidentId);
+      }
+    }
+    if (revision.services !== undefined) this.replaceServices(fact.incidentId, revision.services, startedAt);
+    if (revision.tags !== undefined) this.replaceTags(fact.incidentId, revision.tags, startedAt);
+    return changes;
+  }
+
+  private finding(fact: IncidentFactRow, findingId: string): IncidentFactFindingRow | undefined {
+    const finding = this.findings.get(fact.incidentId).find((f) => f.findingId === findingId);
+    if (finding) this.changedFindings.set(findingId, finding);
+    return finding;
+  }
+
+  /** Derives the incident's factor categories again from its findings (after any finding event). */
+  private refreshFactorCategories(fact: IncidentFactRow): Partial<IncidentFactRow> {
+    const categories = new Set(
+      this.findings
+        .get(fact.incidentId)
+        .filter((f) => !f.retracted && CAUSAL_FINDING_KINDS.includes(f.kind))
+        .flatMap((f) => (f.category === null ? [] : [f.category])),
+    );
+    const rows = [...categories].map((category) => ({
+      incidentId: fact.incidentId,
+      category,
+      startedAt: fact.startedAt,
+    }));
+    this.categories.replace(fact.incidentId, rows);
+    return { hasCategorisedFinding: rows.length > 0 };
+  }
+
+  private replaceServices(incidentId: string, services: readonly string[], startedAt: string): void {
+    const rows = [...new Set(services)].map((service) => ({ incidentId, service, startedAt }));
+    this.services.replace(incidentId, rows);
+  }
+
+  private replaceTags(incidentId: string, tags: readonly string[], startedAt: string): void {
+    this.tags.replace(
+      incidentId,
+      [...new Set(tags)].map((tag) => ({ incidentId, tag, startedAt })),
+    );
+  }
 }
 
 /** The changed times with every duration recomputed from them and the fact's other times. */
@@ -196,49 +326,6 @@ function durationsOf(times: Times) {
     mitigateSeconds: since(times.mitigatedAtMs),
     resolveSeconds: since(times.resolvedAtMs),
   };
-}
-
-/** Derives the incident's factor categories again from its findings (after any finding event). */
-async function refreshFactorCategories(
-  manager: EntityManager,
-  fact: IncidentFactRow,
-): Promise<Partial<IncidentFactRow>> {
-  const findings = await manager.findBy(IncidentFactFindingRow, { incidentId: fact.incidentId });
-  const categories = new Set(
-    findings
-      .filter((f) => !f.retracted && CAUSAL_FINDING_KINDS.includes(f.kind))
-      .flatMap((f) => (f.category === null ? [] : [f.category])),
-  );
-  await manager.delete(IncidentFactFactorCategoryRow, { incidentId: fact.incidentId });
-  const rows = [...categories].map((category) => ({
-    incidentId: fact.incidentId,
-    category,
-    startedAt: fact.startedAt,
-  }));
-  if (rows.length > 0) await manager.insert(IncidentFactFactorCategoryRow, rows);
-  return { hasCategorisedFinding: rows.length > 0 };
-}
-
-async function replaceServices(
-  manager: EntityManager,
-  incidentId: string,
-  services: readonly string[],
-  startedAt: string,
-): Promise<void> {
-  await manager.delete(IncidentFactServiceRow, { incidentId });
-  const rows = [...new Set(services)].map((service) => ({ incidentId, service, startedAt }));
-  if (rows.length > 0) await manager.insert(IncidentFactServiceRow, rows);
-}
-
-async function replaceTags(
-  manager: EntityManager,
-  incidentId: string,
-  tags: readonly string[],
-  startedAt: string,
-): Promise<void> {
-  await manager.delete(IncidentFactTagRow, { incidentId });
-  const rows = [...new Set(tags)].map((tag) => ({ incidentId, tag, startedAt }));
-  if (rows.length > 0) await manager.insert(IncidentFactTagRow, rows);
 }
 
 function epochMs(time: string): number {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { IncidentReported, Milestone } from '@kb/domain';
+import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../projector/batch-rows';
 import {
   isIncidentEvent,
   type ProjectedEvent,
@@ -29,6 +30,9 @@ type Event<Type extends ProjectedIncidentEvent['type']> = Extract<ProjectedIncid
  * Incidents with their findings, timeline and links. An event is applied only when its revision is
  * above the incident row's, so applying it again (a redelivery, a rebuild over old rows) changes
  * nothing; child rows are written by upsert for the same reason.
+ *
+ * A batch loads the rows its events touch (one query per table), folds the events into them in
+ * memory and writes each changed row once; `apply` is a batch of one.
  */
 export class IncidentProjection implements Projection {
   readonly name = 'incidents';
@@ -41,10 +45,58 @@ export class IncidentProjection implements Projection {
     'incidents',
   ];
 
-  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
-    if (!isIncidentEvent(event)) return;
-    if (event.type === 'IncidentReported') return this.reported(manager, event);
-    const incident = await manager.findOneBy(IncidentRow, { id: event.data.incidentId });
+  apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    return this.applyBatch(manager, [event]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void> {
+    const incidentEvents = events.filter(isIncidentEvent);
+    if (incidentEvents.length === 0) return;
+    const batch = await IncidentBatch.load(manager, incidentEvents);
+    for (const event of incidentEvents) batch.apply(event);
+    await batch.write(manager);
+  }
+}
+
+/** The rows a batch of incident events touches: loaded once, changed in memory, written once. */
+class IncidentBatch {
+  private readonly changedIncidents = new Set<string>();
+  private readonly changedFindings = new Set<string>();
+  /** Incidents whose services / tags were replaced, with the final list. */
+  private readonly services = new Map<string, IncidentServiceRow[]>();
+  private readonly tags = new Map<string, IncidentTagRow[]>();
+  private readonly timeline = new Map<string, TimelineEntryRow>();
+  private readonly links = new Map<string, IncidentLinkRow>();
+
+  private constructor(
+    private readonly incidents: Map<string, IncidentRow>,
+    /** The findings the batch's revisions and retractions name, and those it records. */
+    private readonly findings: Map<string, FindingRow>,
+  ) {}
+
+  static async load(
+    manager: EntityManager,
+    events: readonly ProjectedIncidentEvent[],
+  ): Promise<IncidentBatch> {
+    const findingIds = events.flatMap((e) =>
+      e.type === 'FindingRevised' || e.type === 'FindingRetracted' ? [e.data.findingId] : [],
+    );
+    const incidents = await loadRowsWhereIn(
+      manager,
+      IncidentRow,
+      'id',
+      events.map((e) => e.data.incidentId),
+    );
+    const findings = await loadRowsWhereIn(manager, FindingRow, 'id', findingIds);
+    return new IncidentBatch(
+      byKey(incidents, (row) => row.id),
+      byKey(findings, (row) => row.id),
+    );
+  }
+
+  apply(event: ProjectedIncidentEvent): void {
+    if (event.type === 'IncidentReported') return this.reported(event);
+    const incident = this.incidents.get(event.data.incidentId);
     // No report before it (a truncated stream): nothing to attach the event to.
     if (!incident || incident.revision >= event.revision) return;
     const changes: Partial<IncidentRow> = { revision: event.revision, updatedAt: event.recordedAt };
@@ -58,11 +110,11 @@ export class IncidentProjection implements Projection {
         if (startedAt !== undefined) changes.startedAt = isoTime(startedAt);
         if (services !== undefined) {
           changes.services = services;
-          await this.replaceServices(manager, incident.id, services);
+          this.replaceServices(incident.id, services);
         }
         if (tags !== undefined) {
           changes.tags = tags;
-          await this.replaceTags(manager, incident.id, tags);
+          this.replaceTags(incident.id, tags);
         }
         break;
       }
@@ -78,59 +130,54 @@ export class IncidentProjection implements Projection {
         changes.closedAt = null;
         break;
       case 'TimelineEntryAdded':
-        await manager.upsert(
-          TimelineEntryRow,
-          {
-            id: event.data.entryId,
-            incidentId: incident.id,
-            streamRevision: event.revision,
-            at: isoTime(event.data.at),
-            text: event.data.text,
-          },
-          ['id'],
-        );
+        this.timeline.set(event.data.entryId, {
+          id: event.data.entryId,
+          incidentId: incident.id,
+          streamRevision: event.revision,
+          at: isoTime(event.data.at),
+          text: event.data.text,
+        });
         break;
       case 'FindingRecorded':
-        await manager.upsert(
-          FindingRow,
-          {
-            id: event.data.findingId,
-            incidentId: incident.id,
-            streamRevision: event.revision,
-            kind: event.data.kind,
-            category: event.data.category,
-            description: event.data.description,
-            retracted: false,
-            recordedAt: event.recordedAt,
-          },
-          ['id'],
-        );
+        this.findings.set(event.data.findingId, {
+          id: event.data.findingId,
+          incidentId: incident.id,
+          streamRevision: event.revision,
+          kind: event.data.kind,
+          category: event.data.category,
+          description: event.data.description,
+          retracted: false,
+          recordedAt: event.recordedAt,
+        });
+        this.changedFindings.add(event.data.findingId);
         break;
       case 'FindingRevised': {
         const { kind, category, description } = event.data.changes;
-        const finding: Partial<FindingRow> = {};
+        const finding = this.findings.get(event.data.findingId);
+        if (!finding) break;
         if (kind !== undefined) finding.kind = kind;
         if (category !== undefined) finding.category = category;
         if (description !== undefined) finding.description = description;
-        if (Object.keys(finding).length > 0)
-          await manager.update(FindingRow, { id: event.data.findingId }, finding);
+        this.changedFindings.add(finding.id);
         break;
       }
-      case 'FindingRetracted':
-        await manager.update(FindingRow, { id: event.data.findingId }, { retracted: true });
+      case 'FindingRetracted': {
+        const finding = this.findings.get(event.data.findingId);
+        if (!finding) break;
+        finding.retracted = true;
+        this.changedFindings.add(finding.id);
         break;
-      case 'IncidentsLinked':
-        await manager.upsert(
-          IncidentLinkRow,
-          {
-            incidentId: incident.id,
-            relatedIncidentId: event.data.relatedIncidentId,
-            relation: event.data.relation,
-            linkedAt: event.recordedAt,
-          },
-          ['incidentId', 'relatedIncidentId', 'relation'],
-        );
+      }
+      case 'IncidentsLinked': {
+        const link: IncidentLinkRow = {
+          incidentId: incident.id,
+          relatedIncidentId: event.data.relatedIncidentId,
+          relation: event.data.relation,
+          linkedAt: event.recordedAt,
+        };
+        this.links.set(JSON.stringify([link.incidentId, link.relatedIncidentId, link.relation]), link);
         break;
+      }
       case 'PostmortemPublished':
         changes.postmortemSummary = event.data.summary;
         changes.postmortemImpact = event.data.impact;
@@ -139,54 +186,65 @@ export class IncidentProjection implements Projection {
       default:
         return assertNever(event);
     }
-    await manager.update(IncidentRow, { id: incident.id }, changes);
+    Object.assign(incident, changes);
+    this.changedIncidents.add(incident.id);
   }
 
-  private async reported(manager: EntityManager, event: Event<'IncidentReported'>): Promise<void> {
+  async write(manager: EntityManager): Promise<void> {
+    const changed = <Row>(rows: Map<string, Row>, keys: Set<string>) =>
+      [...keys].map((key) => rows.get(key) as Row);
+    await upsertRows(manager, IncidentRow, changed(this.incidents, this.changedIncidents));
+    await replaceRowGroups(manager, IncidentServiceRow, 'incidentId', this.services);
+    await replaceRowGroups(manager, IncidentTagRow, 'incidentId', this.tags);
+    await upsertRows(manager, TimelineEntryRow, [...this.timeline.values()]);
+    await upsertRows(manager, FindingRow, changed(this.findings, this.changedFindings));
+    await upsertRows(manager, IncidentLinkRow, [...this.links.values()]);
+  }
+
+  private reported(event: Event<'IncidentReported'>): void {
     const d: IncidentReported['data'] = event.data;
-    const existing = await manager.findOneBy(IncidentRow, { id: d.incidentId });
+    const existing = this.incidents.get(d.incidentId);
     if (existing && existing.revision >= event.revision) return;
-    await manager.upsert(
-      IncidentRow,
-      {
-        id: d.incidentId,
-        revision: event.revision,
-        title: d.title,
-        summary: d.summary,
-        kind: d.kind,
-        severity: d.severity,
-        status: 'OPEN',
-        services: d.services,
-        tags: d.tags,
-        detectionSource: d.detectionSource,
-        startedAt: isoTime(d.startedAt),
-        detectedAt: isoTimeOrNull(d.detectedAt),
-        acknowledgedAt: null,
-        mitigatedAt: null,
-        resolvedAt: null,
-        closedAt: null,
-        reportedAt: isoTime(d.reportedAt),
-        updatedAt: event.recordedAt,
-        postmortemSummary: null,
-        postmortemImpact: null,
-        postmortemPublishedAt: null,
-      },
-      ['id'],
+    this.incidents.set(d.incidentId, {
+      id: d.incidentId,
+      revision: event.revision,
+      title: d.title,
+      summary: d.summary,
+      kind: d.kind,
+      severity: d.severity,
+      status: 'OPEN',
+      services: d.services,
+      tags: d.tags,
+      detectionSource: d.detectionSource,
+      startedAt: isoTime(d.startedAt),
+      detectedAt: isoTimeOrNull(d.detectedAt),
+      acknowledgedAt: null,
+      mitigatedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      reportedAt: isoTime(d.reportedAt),
+      updatedAt: event.recordedAt,
+      postmortemSummary: null,
+      postmortemImpact: null,
+      postmortemPublishedAt: null,
+    });
+    this.changedIncidents.add(d.incidentId);
+    this.replaceServices(d.incidentId, d.services);
+    this.replaceTags(d.incidentId, d.tags);
+  }
+
+  private replaceServices(incidentId: string, services: readonly string[]): void {
+    this.services.set(
+      incidentId,
+      [...new Set(services)].map((service) => ({ incidentId, service })),
     );
-    await this.replaceServices(manager, d.incidentId, d.services);
-    await this.replaceTags(manager, d.incidentId, d.tags);
   }
 
-  private async replaceServices(manager: EntityManager, incidentId: string, services: readonly string[]) {
-    await manager.delete(IncidentServiceRow, { incidentId });
-    const rows = [...new Set(services)].map((service) => ({ incidentId, service }));
-    if (rows.length > 0) await manager.insert(IncidentServiceRow, rows);
-  }
-
-  private async replaceTags(manager: EntityManager, incidentId: string, tags: readonly string[]) {
-    await manager.delete(IncidentTagRow, { incidentId });
-    const rows = [...new Set(tags)].map((tag) => ({ incidentId, tag }));
-    if (rows.length > 0) await manager.insert(IncidentTagRow, rows);
+  private replaceTags(incidentId: string, tags: readonly string[]): void {
+    this.tags.set(
+      incidentId,
+      [...new Set(tags)].map((tag) => ({ incidentId, tag })),
+    );
   }
 }
 

@@ -72,8 +72,9 @@ export async function applyBatch(
 }
 
 /**
- * Applies events inside the caller's transaction and returns how many it parked. The common case
- * runs in one savepoint; when an event fails, that savepoint is undone and the events are applied
+ * Applies events inside the caller's transaction and returns how many it parked. Events of a stream
+ * with a parked event are parked behind it. The others run in one savepoint, as one batch when the
+ * projection can apply batches; when that fails, the savepoint is undone and the events are applied
  * one savepoint each, so only the poison event and its stream's later events are parked.
  */
 async function applyEvents(
@@ -83,14 +84,23 @@ async function applyEvents(
   blocked: Set<string>,
   now: Date,
 ): Promise<number> {
-  if (!events.some((event) => blocked.has(event.streamId))) {
-    const error = await inSavepoint(manager, async (savepoint) => {
-      for (const event of events) await projection.apply(savepoint, toProjectedEvent(event));
-    });
-    if (error === undefined) return 0;
-  }
   let parked = 0;
+  const open: StoredEvent[] = [];
   for (const event of events) {
+    if (!blocked.has(event.streamId)) open.push(event);
+    else {
+      await park(manager, projection.name, event, WAITING, now);
+      parked += 1;
+    }
+  }
+  if (open.length === 0) return parked;
+  const error = await inSavepoint(manager, async (savepoint) => {
+    const projected = open.map(toProjectedEvent);
+    if (projection.applyBatch) await projection.applyBatch(savepoint, projected);
+    else for (const event of projected) await projection.apply(savepoint, event);
+  });
+  if (error === undefined) return parked;
+  for (const event of open) {
     const error = blocked.has(event.streamId)
       ? WAITING
       : await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)));

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
   isActionItemEvent,
   isIncidentEvent,
@@ -13,142 +14,179 @@ import { indexableText } from './search-snippet';
 type NewDocument = Omit<SearchDocumentRow, 'revision' | 'retracted'>;
 type DocumentChanges = Partial<Pick<SearchDocumentRow, 'title' | 'body' | 'retracted'>>;
 
+/** What an event does to the search documents, at its stream revision. */
+type DocumentChange =
+  /** Creates the document, or replaces it when the event is newer than what wrote it. */
+  | { readonly write: NewDocument; readonly revision: number }
+  /** Changes an existing document when the event is newer than what last wrote it. */
+  | { readonly revise: string; readonly changes: DocumentChanges; readonly revision: number };
+
 /**
  * One search document per searchable text. Each document remembers the stream revision that last
  * wrote it and takes an event only when the event is newer, so a re-delivered or replayed event
- * changes nothing and a rebuild gives the same rows.
+ * changes nothing and a rebuild gives the same rows. A batch loads the documents its events name
+ * with one query, folds the events into them in memory and writes each changed document once.
  */
 export class SearchProjection implements Projection {
   readonly name = 'search';
   readonly tables = ['search_documents'];
 
-  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
-    if (isIncidentEvent(event)) return applyIncidentEvent(manager, event);
-    if (isActionItemEvent(event)) return applyActionItemEvent(manager, event);
+  apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    return this.applyBatch(manager, [event]);
+  }
+
+  async applyBatch(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void> {
+    const changes = events.flatMap((event) => documentChangeOf(event) ?? []);
+    if (changes.length === 0) return;
+    const ids = changes.map((change) => ('write' in change ? change.write.id : change.revise));
+    const documents = byKey(await loadRowsWhereIn(manager, SearchDocumentRow, 'id', ids), (row) => row.id);
+    const changed = new Set<string>();
+    for (const change of changes) {
+      if ('write' in change) {
+        const existing = documents.get(change.write.id);
+        if (existing && existing.revision >= change.revision) continue;
+        documents.set(change.write.id, { ...change.write, retracted: false, revision: change.revision });
+        changed.add(change.write.id);
+      } else {
+        const existing = documents.get(change.revise);
+        if (!existing || existing.revision >= change.revision) continue;
+        Object.assign(existing, change.changes, { revision: change.revision });
+        changed.add(change.revise);
+      }
+    }
+    await upsertRows(
+      manager,
+      SearchDocumentRow,
+      [...changed].map((id) => documents.get(id) as SearchDocumentRow),
+    );
   }
 }
 
-async function applyIncidentEvent(manager: EntityManager, event: ProjectedIncidentEvent): Promise<void> {
+function documentChangeOf(event: ProjectedEvent): DocumentChange | undefined {
+  if (isIncidentEvent(event)) return incidentDocumentChange(event);
+  if (isActionItemEvent(event)) return actionItemDocumentChange(event);
+  return undefined;
+}
+
+function revise(revision: number, id: string, changes: DocumentChanges): DocumentChange | undefined {
+  return Object.keys(changes).length === 0 ? undefined : { revise: id, changes, revision };
+}
+
+function incidentDocumentChange(event: ProjectedIncidentEvent): DocumentChange | undefined {
   const { revision } = event;
   switch (event.type) {
     case 'IncidentReported': {
       const { incidentId, title, summary } = event.data;
-      return writeDocument(manager, revision, {
-        id: `incident:${incidentId}`,
-        resultKind: 'INCIDENT',
-        resultId: incidentId,
-        incidentId,
-        title: indexableText(title),
-        body: indexableText(summary),
-      });
+      return {
+        revision,
+        write: {
+          id: `incident:${incidentId}`,
+          resultKind: 'INCIDENT',
+          resultId: incidentId,
+          incidentId,
+          title: indexableText(title),
+          body: indexableText(summary),
+        },
+      };
     }
     case 'IncidentRevised': {
       const { title, summary } = event.data.changes;
       const changes: DocumentChanges = {};
       if (title !== undefined) changes.title = indexableText(title);
       if (summary !== undefined) changes.body = indexableText(summary);
-      return reviseDocument(manager, revision, `incident:${event.data.incidentId}`, changes);
+      return revise(revision, `incident:${event.data.incidentId}`, changes);
     }
     case 'TimelineEntryAdded': {
       const { incidentId, entryId, text } = event.data;
-      return writeDocument(manager, revision, {
-        id: `timeline:${entryId}`,
-        resultKind: 'INCIDENT',
-        resultId: incidentId,
-        incidentId,
-        title: '',
-        body: indexableText(text),
-      });
+      return {
+        revision,
+        write: {
+          id: `timeline:${entryId}`,
+          resultKind: 'INCIDENT',
+          resultId: incidentId,
+          incidentId,
+          title: '',
+          body: indexableText(text),
+        },
+      };
     }
     case 'FindingRecorded': {
       const { incidentId, findingId, description } = event.data;
-      return writeDocument(manager, revision, {
-        id: `finding:${findingId}`,
-        resultKind: 'FINDING',
-        resultId: findingId,
-        incidentId,
-        title: '',
-        body: indexableText(description),
-      });
+      return {
+        revision,
+        write: {
+          id: `finding:${findingId}`,
+          resultKind: 'FINDING',
+          resultId: findingId,
+          incidentId,
+          title: '',
+          body: indexableText(description),
+        },
+      };
     }
     case 'FindingRevised': {
       const { description } = event.data.changes;
-      if (description === undefined) return;
-      const changes = { body: indexableText(description) };
-      return reviseDocument(manager, revision, `finding:${event.data.findingId}`, changes);
+      if (description === undefined) return undefined;
+      return revise(revision, `finding:${event.data.findingId}`, { body: indexableText(description) });
     }
     case 'FindingRetracted':
-      return reviseDocument(manager, revision, `finding:${event.data.findingId}`, { retracted: true });
+      return revise(revision, `finding:${event.data.findingId}`, { retracted: true });
     case 'PostmortemPublished': {
       const { incidentId, summary, impact } = event.data;
-      return writeDocument(manager, revision, {
-        id: `postmortem:${incidentId}`,
-        resultKind: 'INCIDENT',
-        resultId: incidentId,
-        incidentId,
-        title: '',
-        body: indexableText(`${summary}\n${impact}`),
-      });
+      return {
+        revision,
+        write: {
+          id: `postmortem:${incidentId}`,
+          resultKind: 'INCIDENT',
+          resultId: incidentId,
+          incidentId,
+          title: '',
+          body: indexableText(`${summary}\n${impact}`),
+        },
+      };
     }
     case 'MilestoneRecorded':
     case 'IncidentStatusChanged':
     case 'IncidentReopened':
     case 'IncidentsLinked':
-      return;
+      return undefined;
     default:
       return assertNever(event);
   }
 }
 
-async function applyActionItemEvent(manager: EntityManager, event: ProjectedActionItemEvent): Promise<void> {
+function actionItemDocumentChange(event: ProjectedActionItemEvent): DocumentChange | undefined {
   const { revision } = event;
   switch (event.type) {
     case 'ActionItemOpened': {
       const { actionItemId, incidentId, title, description } = event.data;
-      return writeDocument(manager, revision, {
-        id: `action-item:${actionItemId}`,
-        resultKind: 'ACTION_ITEM',
-        resultId: actionItemId,
-        incidentId,
-        title: indexableText(title),
-        body: indexableText(description),
-      });
+      return {
+        revision,
+        write: {
+          id: `action-item:${actionItemId}`,
+          resultKind: 'ACTION_ITEM',
+          resultId: actionItemId,
+          incidentId,
+          title: indexableText(title),
+          body: indexableText(description),
+        },
+      };
     }
     case 'ActionItemUpdated': {
       const { title, description } = event.data.changes;
       const changes: DocumentChanges = {};
       if (title !== undefined) changes.title = indexableText(title);
       if (description !== undefined) changes.body = indexableText(description);
-      return reviseDocument(manager, revision, `action-item:${event.data.actionItemId}`, changes);
+      return revise(revision, `action-item:${event.data.actionItemId}`, changes);
     }
     case 'ActionItemStarted':
     case 'ActionItemCompleted':
     case 'ActionItemDropped':
     case 'ActionItemReopened':
-      return;
+      return undefined;
     default:
       return assertNever(event);
   }
-}
-
-/** Creates the document, or replaces it when the event is newer than what wrote it. */
-async function writeDocument(manager: EntityManager, revision: number, document: NewDocument): Promise<void> {
-  const existing = await manager.findOneBy(SearchDocumentRow, { id: document.id });
-  if (existing && existing.revision >= revision) return;
-  await manager.upsert(SearchDocumentRow, { ...document, retracted: false, revision }, ['id']);
-}
-
-/** Changes an existing document when the event is newer than what last wrote it. */
-async function reviseDocument(
-  manager: EntityManager,
-  revision: number,
-  id: string,
-  changes: DocumentChanges,
-): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  const existing = await manager.findOneBy(SearchDocumentRow, { id });
-  if (!existing || existing.revision >= revision) return;
-  await manager.update(SearchDocumentRow, { id }, { ...changes, revision });
 }
 
 function assertNever(event: never): never {
