@@ -17,6 +17,7 @@ export * from './incident/incident.projection';
 export * from './incident/incident-list.query';
 export * from './action-item/action-item.entity';
 export * from './action-item/action-item.projection';
+export * from './action-item/action-item-list.query';
 export * from './incident-facts';
 export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
