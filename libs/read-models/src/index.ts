@@ -1,13 +1,23 @@
 export * from './read-model-data-source';
 export * from './read-model-time';
+export {
+  DEFAULT_PAGE_SIZE,
+  InvalidQueryArgumentError,
+  MAX_FILTER_VALUES,
+  MAX_PAGE_SIZE,
+  type Connection,
+  type ReadModelQueryable,
+} from './query-arguments';
 export * from './projector/projection';
 export * from './projector/projected-event';
 export * from './projector/projector';
 export * from './projector/projection-checkpoint.entity';
 export * from './incident/incident.entity';
 export * from './incident/incident.projection';
+export * from './incident/incident-list.query';
 export * from './action-item/action-item.entity';
 export * from './action-item/action-item.projection';
+export * from './action-item/action-item-list.query';
 export * from './incident-facts';
 export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
