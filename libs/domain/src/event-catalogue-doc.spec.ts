@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { actionItemCatalogue } from './action-item/action-item.catalogue';
+import { apiKeyCatalogue } from './api-key/api-key.catalogue';
 import { incidentCatalogue } from './incident/incident.catalogue';
 
 /** docs/events.md is what integrations read: it must list exactly the events the code writes. */
@@ -8,7 +9,11 @@ describe('docs/events.md', () => {
   const doc = readFileSync(join(__dirname, '../../../docs/events.md'), 'utf8');
   const documented = new Map([...doc.matchAll(/^### (\w+) \(v(\d+)\)$/gm)].map((m) => [m[1], Number(m[2])]));
   const inCode = new Map<string, number>(
-    Object.entries({ ...incidentCatalogue.versions, ...actionItemCatalogue.versions }),
+    Object.entries({
+      ...incidentCatalogue.versions,
+      ...actionItemCatalogue.versions,
+      ...apiKeyCatalogue.versions,
+    }),
   );
 
   it('lists every event type of the code, with its current version', () => {

@@ -11,4 +11,8 @@ export * from './action-item/action-item.events';
 export * from './action-item/action-item.state';
 export * from './action-item/action-item.decider';
 export * from './action-item/action-item.catalogue';
+export * from './api-key/api-key.events';
+export * from './api-key/api-key.state';
+export * from './api-key/api-key.decider';
+export * from './api-key/api-key.catalogue';
 export * from './blameless/blameless-hints';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ActionItemRow } from './action-item/action-item.entity';
+import { ApiKeyRow } from './api-key/api-key.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
 import { INCIDENT_FACT_ENTITIES } from './incident-facts/incident-fact.entity';
 import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
@@ -20,6 +21,7 @@ export const READ_MODEL_ENTITIES = [
   ActionItemRow,
   ...INCIDENT_FACT_ENTITIES,
   SearchDocumentRow,
+  ApiKeyRow,
 ];
 
 /**

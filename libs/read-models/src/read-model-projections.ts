@@ -1,4 +1,5 @@
 import { ActionItemProjection } from './action-item/action-item.projection';
+import { ApiKeyProjection } from './api-key/api-key.projection';
 import { IncidentFactsProjection } from './incident-facts/incident-facts.projection';
 import { IncidentProjection } from './incident/incident.projection';
 import type { Projection } from './projector/projection';
@@ -10,4 +11,5 @@ export const readModelProjections = (): Projection[] => [
   new ActionItemProjection(),
   new SearchProjection(),
   new IncidentFactsProjection(),
+  new ApiKeyProjection(),
 ];

@@ -55,6 +55,18 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret');
   });
 
+  it('takes a KB_BOOTSTRAP_API_KEY that fits in a bearer header, and never repeats it', () => {
+    expect(loadConfig({ KB_BOOTSTRAP_API_KEY: ' a-long-enough-secret\n' }).bootstrapApiKey).toBe(
+      'a-long-enough-secret',
+    );
+    for (const value of ['a secret with spaces', 'k'.repeat(513)]) {
+      expect(() => loadConfig({ KB_BOOTSTRAP_API_KEY: value })).toThrow(
+        'KB_BOOTSTRAP_API_KEY must be at most 512 characters long, with no spaces.',
+      );
+      expect(() => loadConfig({ KB_BOOTSTRAP_API_KEY: value })).not.toThrow(value);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', EVENTSTORE_URL: ' ' }).eventStore.kind).toBe('embedded');
   });

@@ -9,7 +9,7 @@ export interface AppConfig {
   readonly eventStore: EventStoreConfig;
   /** Where the read models live: PostgreSQL when DATABASE_URL is set, else SQLite under DATA_DIR. */
   readonly readModels: ReadModelDatabaseConfig;
-  /** Secret of an ADMIN key that exists from start-up; API keys arrive with the GraphQL API. */
+  /** Secret of an ADMIN key that exists from start-up (docs/adr/0005-api-keys.md). */
   readonly bootstrapApiKey?: string;
 }
 
@@ -52,6 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const bootstrapApiKey = value('KB_BOOTSTRAP_API_KEY');
   if (bootstrapApiKey !== undefined && bootstrapApiKey.length < 16)
     problems.push('KB_BOOTSTRAP_API_KEY must be at least 16 characters long.');
+  // It is sent as `Authorization: Bearer <secret>`: one header token.
+  else if (bootstrapApiKey !== undefined && (/\s/.test(bootstrapApiKey) || bootstrapApiKey.length > 512))
+    problems.push('KB_BOOTSTRAP_API_KEY must be at most 512 characters long, with no spaces.');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {

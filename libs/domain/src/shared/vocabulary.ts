@@ -72,3 +72,9 @@ export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+
+/** The roles of API keys, in the contract's enum order (which is not their order of privilege). */
+export const ROLES = ['VIEWER', 'CONTRIBUTOR', 'ANALYST', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+/** Least to most privileged; each role includes every role before it (docs/architecture, "Roles"). */
+export const ROLES_BY_PRIVILEGE: readonly Role[] = ['VIEWER', 'ANALYST', 'CONTRIBUTOR', 'ADMIN'];

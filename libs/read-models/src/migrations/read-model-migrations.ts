@@ -2,7 +2,8 @@ import { ReadModelsInitial1767225600000 } from './1767225600000-read-models-init
 import { Search1767225700000 } from './1767225700000-search.migration';
 import { IncidentFacts1767225800000 } from './1767225800000-incident-facts.migration';
 import { DeadLetters1767225900000 } from './1767225900000-dead-letters.migration';
-import { ListQueryIndexes1767226000000 } from './1767226000000-list-query-indexes.migration';
+import { ApiKeys1767226000000 } from './1767226000000-api-keys.migration';
+import { ListQueryIndexes1767226100000 } from './1767226100000-list-query-indexes.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -10,5 +11,6 @@ export const READ_MODEL_MIGRATIONS = [
   Search1767225700000,
   IncidentFacts1767225800000,
   DeadLetters1767225900000,
-  ListQueryIndexes1767226000000,
+  ApiKeys1767226000000,
+  ListQueryIndexes1767226100000,
 ];

@@ -1,16 +1,19 @@
 import {
   ACTION_ITEM_STREAM_PREFIX,
+  API_KEY_STREAM_PREFIX,
   INCIDENT_STREAM_PREFIX,
   actionItemCatalogue,
+  apiKeyCatalogue,
   incidentCatalogue,
   upcast,
   type ActionItemEvent,
+  type ApiKeyEvent,
   type IncidentEvent,
 } from '@kb/domain';
 import type { JsonObject, StoredEvent } from '@kb/event-store';
 import { isoTime } from '../read-model-time';
 
-export type DomainEvent = IncidentEvent | ActionItemEvent;
+export type DomainEvent = IncidentEvent | ActionItemEvent | ApiKeyEvent;
 
 export interface EventEnvelope {
   readonly id: string;
@@ -26,7 +29,11 @@ export interface EventEnvelope {
 /** A domain event, upcast to its current schema version, with where and when the store holds it. */
 export type ProjectedEvent = DomainEvent & EventEnvelope;
 
-export const PROJECTED_STREAM_PREFIXES = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREAM_PREFIX] as const;
+export const PROJECTED_STREAM_PREFIXES = [
+  INCIDENT_STREAM_PREFIX,
+  ACTION_ITEM_STREAM_PREFIX,
+  API_KEY_STREAM_PREFIX,
+] as const;
 
 export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
   const schemaVersion = typeof stored.metadata.schemaVersion === 'number' ? stored.metadata.schemaVersion : 1;
@@ -35,6 +42,8 @@ export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
     event = upcast(incidentCatalogue, stored.type, schemaVersion, stored.data);
   else if (stored.streamId.startsWith(ACTION_ITEM_STREAM_PREFIX))
     event = upcast(actionItemCatalogue, stored.type, schemaVersion, stored.data);
+  else if (stored.streamId.startsWith(API_KEY_STREAM_PREFIX))
+    event = upcast(apiKeyCatalogue, stored.type, schemaVersion, stored.data);
   else throw new Error(`Stream '${stored.streamId}' is not one the read models project.`);
   return {
     ...event,
@@ -49,6 +58,7 @@ export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
 
 export type ProjectedIncidentEvent = IncidentEvent & EventEnvelope;
 export type ProjectedActionItemEvent = ActionItemEvent & EventEnvelope;
+export type ProjectedApiKeyEvent = ApiKeyEvent & EventEnvelope;
 
 /** The stream decides the catalogue an event was read with (see toProjectedEvent). */
 export function isIncidentEvent(event: ProjectedEvent): event is ProjectedIncidentEvent {
@@ -57,4 +67,8 @@ export function isIncidentEvent(event: ProjectedEvent): event is ProjectedIncide
 
 export function isActionItemEvent(event: ProjectedEvent): event is ProjectedActionItemEvent {
   return event.streamId.startsWith(ACTION_ITEM_STREAM_PREFIX);
+}
+
+export function isApiKeyEvent(event: ProjectedEvent): event is ProjectedApiKeyEvent {
+  return event.streamId.startsWith(API_KEY_STREAM_PREFIX);
 }
