@@ -35,14 +35,18 @@ describe('the API on the embedded default (over HTTP)', () => {
   });
 
   it('answers /health with the last stored position and how far each projection is', async () => {
-    const empty = await fetch(`${baseUrl}/health`);
-    expect(empty.status).toBe(200);
-    const body = (await empty.json()) as { status: string; eventStore: unknown; projections: unknown[] };
-    expect(body).toMatchObject({ status: 'ok', eventStore: { lastPosition: null } });
+    // At start-up the store holds one event, the bootstrap ADMIN key, projected before the service listens.
+    const store = app.get<EventStore>(EVENT_STORE);
+    const [bootstrapKey] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+    expect(bootstrapKey).toMatchObject({ type: 'ApiKeyCreated' });
+    const started = await fetch(`${baseUrl}/health`);
+    expect(started.status).toBe(200);
+    const body = (await started.json()) as { status: string; eventStore: unknown; projections: unknown[] };
+    expect(body).toMatchObject({ status: 'ok', eventStore: { lastPosition: bootstrapKey.position } });
     expect(body.projections).toEqual(
-      ['incidents', 'action-items', 'search', 'incident-facts'].map((name) => ({
+      ['incidents', 'action-items', 'search', 'incident-facts', 'api-keys'].map((name) => ({
         name,
-        checkpoint: null,
+        checkpoint: bootstrapKey.position,
         state: expect.stringMatching(/^(catching-up|live)$/),
         lastError: null,
         deadLetters: 0,
@@ -50,7 +54,6 @@ describe('the API on the embedded default (over HTTP)', () => {
       })),
     );
 
-    const store = app.get<EventStore>(EVENT_STORE);
     const { position } = await store.appendToStream('other-e2e', [
       { id: randomUUID(), type: 'Probe', data: {} },
     ]);

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { API_KEY_BOOTSTRAP_OPTIONS, ApiKeyBootstrap, type ApiKeyBootstrapOptions } from './api-key.bootstrap';
+import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
+import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
+
+/**
+ * The API key stream's commands, and the start-up bootstrap of an ADMIN key. Authentication itself
+ * is AuthModule's (re-exported here).
+ */
+@Module({})
+export class ApiKeysModule {
+  static register(options: ApiKeyBootstrapOptions): DynamicModule {
+    return {
+      module: ApiKeysModule,
+      imports: [EventSourcingModule, AuthModule],
+      providers: [
+        { provide: API_KEY_BOOTSTRAP_OPTIONS, useValue: options },
+        CreateApiKeyHandler,
+        RevokeApiKeyHandler,
+        ApiKeyBootstrap,
+      ],
+      exports: [AuthModule],
+    };
+  }
+}
