@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
-import { ActionItemsModule } from './action-items/action-items.module';
+import { ActionItemsApiModule } from './action-items/action-items-api.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
+import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
-import { IncidentsModule } from './incidents/incidents.module';
+import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
 
 @Module({})
@@ -17,9 +18,10 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(config.eventStore),
         ReadSideModule.forRoot(config.readModels),
-        IncidentsModule,
-        ActionItemsModule,
+        IncidentsApiModule,
+        ActionItemsApiModule,
         ApiKeysModule.register(config),
+        GraphQLApiModule.forRoot(config.graphql),
       ],
       controllers: [HealthController],
     };

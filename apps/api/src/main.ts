@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
+import { createApp } from './create-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(AppModule.register(config));
-  app.enableShutdownHooks();
+  const app = await createApp(config);
   await app.listen(config.port);
-  new Logger('Bootstrap').log(`Listening on http://localhost:${config.port} (health at /health)`);
+  new Logger('Bootstrap').log(
+    `Listening on http://localhost:${config.port} (GraphQL at /graphql, health at /health)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

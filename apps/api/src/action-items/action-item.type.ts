@@ -50,4 +50,7 @@ export class ActionItem {
 
   @Field(() => DateTimeScalar, { nullable: true })
   completedAt!: string | null;
+
+  /** Set on an action item as known at an earlier instant (time travel). */
+  asOf?: string;
 }

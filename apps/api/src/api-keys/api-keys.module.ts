@@ -2,11 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
 import { API_KEY_BOOTSTRAP_OPTIONS, ApiKeyBootstrap, type ApiKeyBootstrapOptions } from './api-key.bootstrap';
+import { ApiKeysResolver } from './api-keys.resolver';
 import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
 import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 
 /**
- * The API key stream's commands, and the start-up bootstrap of an ADMIN key. Authentication itself
+ * The API key stream's commands and GraphQL operations (ADMIN only), and the start-up bootstrap of an ADMIN key. Authentication itself
  * is AuthModule's (re-exported here).
  */
 @Module({})
@@ -20,6 +21,7 @@ export class ApiKeysModule {
         CreateApiKeyHandler,
         RevokeApiKeyHandler,
         ApiKeyBootstrap,
+        ApiKeysResolver,
       ],
       exports: [AuthModule],
     };

@@ -9,7 +9,17 @@ describe('loadConfig', () => {
       eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
+      graphql: { introspection: true, includeStackTraces: false },
     });
+  });
+
+  it('turns introspection off with GRAPHQL_INTROSPECTION=false and shows stack traces only in development', () => {
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', NODE_ENV: 'development' }).graphql).toEqual({
+      introspection: false,
+      includeStackTraces: true,
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql.includeStackTraces).toBe(false);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/GRAPHQL_INTROSPECTION must be/);
   });
 
   it('uses EventStoreDB when EVENTSTORE_URL is set', () => {

@@ -11,6 +11,12 @@ export interface AppConfig {
   readonly readModels: ReadModelDatabaseConfig;
   /** Secret of an ADMIN key that exists from start-up (docs/adr/0005-api-keys.md). */
   readonly bootstrapApiKey?: string;
+  readonly graphql: {
+    /** GRAPHQL_INTROSPECTION (default true): portals and tools read the schema by introspection. */
+    readonly introspection: boolean;
+    /** Stack traces in error responses: only when NODE_ENV=development. */
+    readonly includeStackTraces: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -56,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else if (bootstrapApiKey !== undefined && (/\s/.test(bootstrapApiKey) || bootstrapApiKey.length > 512))
     problems.push('KB_BOOTSTRAP_API_KEY must be at most 512 characters long, with no spaces.');
 
+  const introspectionText = (value('GRAPHQL_INTROSPECTION') ?? 'true').toLowerCase();
+  if (!['true', 'false'].includes(introspectionText))
+    problems.push(`GRAPHQL_INTROSPECTION must be 'true' or 'false', not '${introspectionText}'.`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -69,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { kind: 'sqlite', file: resolve(dataDir, 'read-models.db') }
         : { kind: 'postgres', url: databaseUrl },
     bootstrapApiKey,
+    graphql: {
+      introspection: introspectionText !== 'false',
+      includeStackTraces: value('NODE_ENV') === 'development',
+    },
   };
 }
 

@@ -1,25 +1,15 @@
 import type { Caller } from '../event-sourcing/command-context';
-import type { Role } from './enums';
-
-/** Who calls: the API key's id (the `actor` of the events it writes) and its role. */
-export interface Principal {
-  readonly apiKeyId: string;
-  readonly role: Role;
-}
+import type { Principal } from '../auth/principal';
+import type { ReadModelLoaders } from './read-model-loaders';
 
 /** The context of one GraphQL request or subscription. */
 export interface ApiContext {
   readonly principal: Principal;
   readonly correlationId: string;
+  /** Batches the read-model lookups of nested fields (DataLoader). */
+  readonly loaders: ReadModelLoaders;
 }
 
 export function callerOf(context: ApiContext): Caller {
   return { actor: context.principal.apiKeyId, correlationId: context.correlationId };
 }
-
-/** Turns an `Authorization` header value into the caller's principal, or null when it names no valid key. */
-export interface Authenticator {
-  authenticate(authorization: string | undefined): Promise<Principal | null>;
-}
-
-export const AUTHENTICATOR = Symbol('AUTHENTICATOR');

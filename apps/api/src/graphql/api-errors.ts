@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflictError, DomainRuleError, EntityNotFoundError } from '@kb/domain';
+import { InvalidEventStoreInputError } from '@kb/event-store';
+import { InvalidQueryArgumentError, InvalidSearchCursorError } from '@kb/read-models';
 
 /** The codes of the contract (`extensions.code`). */
 export type ApiErrorCode =
@@ -51,6 +53,11 @@ export function formatApiError(
       message: original.message,
       extensions: { code: 'BAD_USER_INPUT', field: original.field, rule: original.rule, ...stack },
     };
+  if (original instanceof InvalidQueryArgumentError)
+    return badInput(base, original.argument, original.message);
+  if (original instanceof InvalidSearchCursorError) return badInput(base, 'after', original.message);
+  if (original instanceof InvalidEventStoreInputError)
+    return badInput(base, original.field, original.message);
   if (original instanceof EntityNotFoundError)
     return { ...base, message: original.message, extensions: { code: 'NOT_FOUND', field: original.field } };
   if (original instanceof ConcurrencyConflictError)
@@ -79,4 +86,12 @@ export function formatApiError(
     message: includeStackTraces ? formatted.message : 'Internal server error',
     extensions: { code: 'INTERNAL_SERVER_ERROR', ...stack },
   };
+}
+
+function badInput(
+  base: Pick<GraphQLFormattedError, 'message' | 'locations' | 'path'>,
+  field: string,
+  message: string,
+): GraphQLFormattedError {
+  return { ...base, message, extensions: { code: 'BAD_USER_INPUT', field } };
 }

@@ -11,14 +11,14 @@ export class PageInfo {
 }
 
 export interface Edge<Node> {
-  cursor: string;
-  node: Node;
+  readonly cursor: string;
+  readonly node: Node;
 }
 
 export interface Connection<Node> {
-  edges: Edge<Node>[];
-  pageInfo: PageInfo;
-  totalCount: number;
+  readonly edges: ReadonlyArray<Edge<Node>>;
+  readonly pageInfo: PageInfo;
+  readonly totalCount: number;
 }
 
 /** Most items one page may ask for (`first`). */

@@ -10,6 +10,7 @@ import {
   LINK_RELATIONS,
   MILESTONES,
   PRIORITIES,
+  ROLES,
   SEVERITIES,
 } from '@kb/domain';
 
@@ -57,7 +58,4 @@ export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', [
   'SERVICE',
 ] as const);
 
-/** Roles in the order of what they may do: each may do everything the one before it may. */
-export const ROLES = ['VIEWER', 'ANALYST', 'CONTRIBUTOR', 'ADMIN'] as const;
-export type Role = (typeof ROLES)[number];
 export const RoleEnum = graphqlEnum('Role', ROLES);

@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Context as WsContext } from 'graphql-ws';
+import type { DataSource } from 'typeorm';
+import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { formatApiError, unauthenticated } from './api-errors';
-import { AUTHENTICATOR, type ApiContext, type Authenticator, type Principal } from './api-context';
+import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
+import { AuthModule } from '../auth/auth.module';
+import type { Principal } from '../auth/principal';
+import type { ApiContext } from './api-context';
 import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { EventLogResolver } from '../event-log/event-log.resolver';
+import { StreamHistory } from '../event-log/stream-history';
+import { ProjectionsResolver } from '../read-side/projections.resolver';
+import { SearchResolver } from '../search/search.resolver';
+import { ReadModelLoaders } from './read-model-loaders';
+import { ReadYourWrites } from './read-your-writes';
 import { RolesGuard } from './roles.guard';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
@@ -32,19 +43,15 @@ function correlationIdOf(header: string | string[] | undefined): string {
  */
 @Module({})
 export class GraphQLApiModule {
-  /** `authentication` is the module that provides AUTHENTICATOR. */
-  static forRoot(
-    options: GraphQLApiOptions,
-    authentication: NonNullable<ModuleMetadata['imports']>[number],
-  ): DynamicModule {
+  static forRoot(options: GraphQLApiOptions): DynamicModule {
     return {
       module: GraphQLApiModule,
       imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [authentication],
-          inject: [AUTHENTICATOR],
-          useFactory: (authenticator: Authenticator): ApolloDriverConfig => ({
+          imports: [AuthModule],
+          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE],
+          useFactory: (authenticator: ApiKeyAuthenticator, dataSource: DataSource): ApolloDriverConfig => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -62,11 +69,15 @@ export class GraphQLApiModule {
               if ('req' in arg) {
                 const principal = await authenticator.authenticate(arg.req.headers.authorization);
                 if (!principal) throw unauthenticated();
-                return { principal, correlationId: correlationIdOf(arg.req.headers['x-correlation-id']) };
+                return {
+                  principal,
+                  correlationId: correlationIdOf(arg.req.headers['x-correlation-id']),
+                  loaders: new ReadModelLoaders(dataSource),
+                };
               }
               const principal = arg.extra.principal;
               if (!principal) throw unauthenticated();
-              return { principal, correlationId: randomUUID() };
+              return { principal, correlationId: randomUUID(), loaders: new ReadModelLoaders(dataSource) };
             },
             subscriptions: {
               'graphql-ws': {
@@ -85,7 +96,16 @@ export class GraphQLApiModule {
           }),
         }),
       ],
-      providers: [{ provide: APP_GUARD, useClass: RolesGuard }],
+      global: true,
+      providers: [
+        { provide: APP_GUARD, useClass: RolesGuard },
+        ReadYourWrites,
+        StreamHistory,
+        EventLogResolver,
+        SearchResolver,
+        ProjectionsResolver,
+      ],
+      exports: [ReadYourWrites, StreamHistory],
     };
   }
 }

@@ -2,17 +2,14 @@ import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { forbidden } from './api-errors';
-import { ROLES, type Role } from './enums';
+import type { Role } from '@kb/domain';
+import { roleAllows } from '../auth/principal';
 import type { ApiContext } from './api-context';
 
 const REQUIRED_ROLE = 'kb:requiredRole';
 
 /** The least role that may call this query, mutation or subscription (see the roles in the README). */
 export const Allow = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
-
-export function roleAllows(role: Role, required: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(required);
-}
 
 /**
  * Checks every GraphQL operation against its `@Allow` role. An operation without one is refused: a

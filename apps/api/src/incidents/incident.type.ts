@@ -83,6 +83,17 @@ export class Incident {
   postmortemSummary!: string | null;
   postmortemImpact!: string | null;
   postmortemPublishedAt!: string | null;
+
+  /** Set on an incident as known at an earlier instant: its nested rows, folded from its events. */
+  asOf?: IncidentSnapshot;
+}
+
+/** The nested rows of an incident as known at `at` (time travel), instead of the read model's. */
+export interface IncidentSnapshot {
+  readonly at: string;
+  readonly timeline: TimelineEntry[];
+  readonly findings: Finding[];
+  readonly links: IncidentLink[];
 }
 
 @ObjectType()

@@ -37,6 +37,17 @@ export class ActionItemProjection implements Projection {
   }
 }
 
+/**
+ * One action item's row folded in memory from its events, exactly as the projection writes it: the
+ * item as known after those events (time travel reads the events recorded up to an instant).
+ */
+export function foldActionItemRows(events: readonly ProjectedEvent[]): ActionItemRow | null {
+  const items = new Map<string, ActionItemRow>();
+  for (const event of events) if (isActionItemEvent(event)) applyEvent(items, event);
+  const [item = null] = items.values();
+  return item;
+}
+
 /** Folds one event into the rows; true when it changed its item. */
 function applyEvent(items: Map<string, ActionItemRow>, event: ProjectedActionItemEvent): boolean {
   if (event.type === 'ActionItemOpened') {

@@ -58,6 +58,27 @@ export class IncidentProjection implements Projection {
   }
 }
 
+/** An incident's rows as the projection would write them. */
+export interface IncidentRows {
+  readonly incident: IncidentRow | null;
+  /** In the order they were recorded. */
+  readonly findings: FindingRow[];
+  /** By `at`, then the order they were added. */
+  readonly timeline: TimelineEntryRow[];
+  /** In the order they were made. */
+  readonly links: IncidentLinkRow[];
+}
+
+/**
+ * One incident's rows folded in memory from its events by the projection's own code: the incident as
+ * known after those events (time travel reads the events recorded up to an instant).
+ */
+export function foldIncidentRows(events: readonly ProjectedEvent[]): IncidentRows {
+  const batch = IncidentBatch.empty();
+  for (const event of events) if (isIncidentEvent(event)) batch.apply(event);
+  return batch.rows();
+}
+
 /** The rows a batch of incident events touches: loaded once, changed in memory, written once. */
 class IncidentBatch {
   private readonly changedIncidents = new Set<string>();
@@ -73,6 +94,25 @@ class IncidentBatch {
     /** The findings the batch's revisions and retractions name, and those it records. */
     private readonly findings: Map<string, FindingRow>,
   ) {}
+
+  /** A batch over no stored rows: a fold from nothing. */
+  static empty(): IncidentBatch {
+    return new IncidentBatch(new Map(), new Map());
+  }
+
+  rows(): IncidentRows {
+    const [incident = null] = this.incidents.values();
+    return {
+      incident,
+      findings: [...this.findings.values()].sort((a, b) => a.streamRevision - b.streamRevision),
+      timeline: [...this.timeline.values()].sort((a, b) =>
+        a.at < b.at ? -1 : a.at > b.at ? 1 : a.streamRevision - b.streamRevision,
+      ),
+      links: [...this.links.values()].sort((a, b) =>
+        a.linkedAt < b.linkedAt ? -1 : a.linkedAt > b.linkedAt ? 1 : 0,
+      ),
+    };
+  }
 
   static async load(
     manager: EntityManager,

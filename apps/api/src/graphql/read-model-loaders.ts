@@ -1,0 +1,71 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import {
+  actionItemsByIds,
+  actionItemsByIncidentIds,
+  findingsByIds,
+  findingsByIncidentIds,
+  incidentsByIds,
+  linksByIncidentIds,
+  timelineByIncidentIds,
+  type ActionItemRow,
+  type FindingRow,
+  type IncidentLinkRow,
+  type IncidentRow,
+  type TimelineEntryRow,
+} from '@kb/read-models';
+
+/** A loader of rows by id: a missing id gives null. */
+function byId<Row>(load: (ids: readonly string[]) => Promise<Map<string, Row>>) {
+  return new DataLoader<string, Row | null>(async (ids) => {
+    const rows = await load(ids);
+    return ids.map((id) => rows.get(id) ?? null);
+  });
+}
+
+/** A loader of each incident's rows: every id gets its group (empty when there is none). */
+function byIncident<Row>(load: (ids: readonly string[]) => Promise<Map<string, Row[]>>) {
+  return new DataLoader<string, Row[]>(async (ids) => {
+    const groups = await load(ids);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+}
+
+/**
+ * The read-model loaders of one request: nested fields of a page (findings, action items, links,
+ * timeline, the incident of an action item) are fetched with one statement per kind, not one per
+ * parent (no N+1). Made fresh for every request, so nothing is cached across requests.
+ */
+export class ReadModelLoaders {
+  readonly incident: DataLoader<string, IncidentRow | null>;
+  readonly actionItem: DataLoader<string, ActionItemRow | null>;
+  readonly finding: DataLoader<string, FindingRow | null>;
+  readonly findingsOfIncident: DataLoader<string, FindingRow[]>;
+  readonly timelineOfIncident: DataLoader<string, TimelineEntryRow[]>;
+  readonly linksOfIncident: DataLoader<string, IncidentLinkRow[]>;
+  readonly actionItemsOfIncident: DataLoader<string, ActionItemRow[]>;
+
+  constructor(dataSource: DataSource) {
+    this.incident = byId((ids) => incidentsByIds(dataSource, ids));
+    this.actionItem = byId((ids) => actionItemsByIds(dataSource, ids));
+    this.finding = byId((ids) => findingsByIds(dataSource, ids));
+    this.findingsOfIncident = byIncident((ids) => findingsByIncidentIds(dataSource, ids));
+    this.timelineOfIncident = byIncident((ids) => timelineByIncidentIds(dataSource, ids));
+    this.linksOfIncident = byIncident((ids) => linksByIncidentIds(dataSource, ids));
+    this.actionItemsOfIncident = byIncident((ids) => actionItemsByIncidentIds(dataSource, ids));
+  }
+
+  /** Forgets what was loaded: a subscription calls it before each event, whose rows have changed. */
+  clearAll(): void {
+    for (const loader of [
+      this.incident,
+      this.actionItem,
+      this.finding,
+      this.findingsOfIncident,
+      this.timelineOfIncident,
+      this.linksOfIncident,
+      this.actionItemsOfIncident,
+    ] as Array<DataLoader<string, unknown>>)
+      loader.clearAll();
+  }
+}
