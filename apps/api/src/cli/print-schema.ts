@@ -11,6 +11,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Could not print the schema: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `Could not print the schema: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

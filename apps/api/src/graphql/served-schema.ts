@@ -15,9 +15,12 @@ export const SCHEMA_FILE = 'schema.gql';
  */
 export async function servedSchema(): Promise<GraphQLSchema> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kb-schema-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, KB_BOOTSTRAP_API_KEY: 'schema-printing-only-key' }), {
-    logger: false,
-  });
+  const app = await createApp(
+    loadConfig({ DATA_DIR: dataDir, KB_BOOTSTRAP_API_KEY: 'schema-printing-only-key' }),
+    {
+      logger: false,
+    },
+  );
   try {
     await app.init();
     return app.get(GraphQLSchemaHost).schema;
