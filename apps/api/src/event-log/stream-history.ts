@@ -22,23 +22,25 @@ export class StreamHistory {
     return (await this.events(actionItemStreamId(actionItemId), upTo)).map(toRecordedEvent);
   }
 
-  async incidentAsOf(incidentId: string, asOf: string): Promise<Incident | null> {
-    const events = await this.events(incidentStreamId(incidentId), asOf);
+  /** The incident folded from its events recorded up to `asOf`, or from all its events when `asOf` is null. */
+  async incidentAsOf(incidentId: string, asOf: string | null): Promise<Incident | null> {
+    const events = await this.events(incidentStreamId(incidentId), asOf ?? undefined);
     const rows = foldIncidentRows(events.map(toProjectedEvent));
     if (!rows.incident) return null;
     return {
       ...rows.incident,
-      asOf: { at: asOf, timeline: rows.timeline, findings: rows.findings, links: rows.links },
+      asOf: { at: asOf ?? undefined, timeline: rows.timeline, findings: rows.findings, links: rows.links },
     };
   }
 
+  /** The action item folded from its events recorded up to `asOf`, or from all its events when `asOf` is null. */
   async actionItemAsOf(
     actionItemId: string,
-    asOf: string,
-  ): Promise<(ActionItemRow & { asOf: string }) | null> {
-    const events = await this.events(actionItemStreamId(actionItemId), asOf);
+    asOf: string | null,
+  ): Promise<(ActionItemRow & { asOf?: string }) | null> {
+    const events = await this.events(actionItemStreamId(actionItemId), asOf ?? undefined);
     const row = foldActionItemRows(events.map(toProjectedEvent));
-    return row ? { ...row, asOf } : null;
+    return row && (asOf === null ? row : { ...row, asOf });
   }
 
   /** The stream's events, oldest first, recorded at or before `upTo` when given; none for an unknown stream. */

@@ -88,9 +88,10 @@ export class Incident {
   asOf?: IncidentSnapshot;
 }
 
-/** The nested rows of an incident as known at `at` (time travel), instead of the read model's. */
+/** The nested rows of an incident folded from its events (up to `at`), instead of the read model's. */
 export interface IncidentSnapshot {
-  readonly at: string;
+  /** Absent when folded from every event (a write answered before the read models caught up). */
+  readonly at?: string;
   readonly timeline: TimelineEntry[];
   readonly findings: Finding[];
   readonly links: IncidentLink[];
