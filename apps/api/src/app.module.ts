@@ -8,6 +8,7 @@ import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         IncidentsApiModule,
         ActionItemsApiModule,
         ApiKeysModule.register(config),
+        WebhooksModule,
         GraphQLApiModule.forRoot(config.graphql),
       ],
       controllers: [HealthController],

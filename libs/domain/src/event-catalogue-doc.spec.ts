@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { actionItemCatalogue } from './action-item/action-item.catalogue';
 import { apiKeyCatalogue } from './api-key/api-key.catalogue';
 import { incidentCatalogue } from './incident/incident.catalogue';
+import { webhookCatalogue } from './webhook/webhook.catalogue';
 
 /** docs/events.md is what integrations read: it must list exactly the events the code writes. */
 describe('docs/events.md', () => {
@@ -13,6 +14,7 @@ describe('docs/events.md', () => {
       ...incidentCatalogue.versions,
       ...actionItemCatalogue.versions,
       ...apiKeyCatalogue.versions,
+      ...webhookCatalogue.versions,
     }),
   );
 

@@ -15,4 +15,8 @@ export * from './api-key/api-key.events';
 export * from './api-key/api-key.state';
 export * from './api-key/api-key.decider';
 export * from './api-key/api-key.catalogue';
+export * from './webhook/webhook.events';
+export * from './webhook/webhook.state';
+export * from './webhook/webhook.decider';
+export * from './webhook/webhook.catalogue';
 export * from './blameless/blameless-hints';

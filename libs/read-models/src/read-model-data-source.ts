@@ -9,6 +9,7 @@ import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 import { SearchDocumentRow } from './search/search-document.entity';
+import { WebhookRow } from './webhook/webhook.entity';
 
 export type ReadModelDatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -22,6 +23,7 @@ export const READ_MODEL_ENTITIES = [
   ...INCIDENT_FACT_ENTITIES,
   SearchDocumentRow,
   ApiKeyRow,
+  WebhookRow,
 ];
 
 /**

@@ -4,6 +4,7 @@ import { IncidentFactsProjection } from './incident-facts/incident-facts.project
 import { IncidentProjection } from './incident/incident.projection';
 import type { Projection } from './projector/projection';
 import { SearchProjection } from './search/search.projection';
+import { WebhookProjection } from './webhook/webhook.projection';
 
 /** Every projection of the read models, fresh instances: what the service runs and a rebuild replays. */
 export const readModelProjections = (): Projection[] => [
@@ -12,4 +13,5 @@ export const readModelProjections = (): Projection[] => [
   new SearchProjection(),
   new IncidentFactsProjection(),
   new ApiKeyProjection(),
+  new WebhookProjection(),
 ];

@@ -4,6 +4,7 @@ import { IncidentFacts1767225800000 } from './1767225800000-incident-facts.migra
 import { DeadLetters1767225900000 } from './1767225900000-dead-letters.migration';
 import { ApiKeys1767226000000 } from './1767226000000-api-keys.migration';
 import { ListQueryIndexes1767226100000 } from './1767226100000-list-query-indexes.migration';
+import { Webhooks1767226300000 } from './1767226300000-webhooks.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const READ_MODEL_MIGRATIONS = [
   DeadLetters1767225900000,
   ApiKeys1767226000000,
   ListQueryIndexes1767226100000,
+  Webhooks1767226300000,
 ];

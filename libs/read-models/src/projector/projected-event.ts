@@ -2,18 +2,21 @@ import {
   ACTION_ITEM_STREAM_PREFIX,
   API_KEY_STREAM_PREFIX,
   INCIDENT_STREAM_PREFIX,
+  WEBHOOK_STREAM_PREFIX,
   actionItemCatalogue,
   apiKeyCatalogue,
   incidentCatalogue,
   upcast,
+  webhookCatalogue,
   type ActionItemEvent,
   type ApiKeyEvent,
   type IncidentEvent,
+  type WebhookEvent,
 } from '@kb/domain';
 import type { JsonObject, StoredEvent } from '@kb/event-store';
 import { isoTime } from '../read-model-time';
 
-export type DomainEvent = IncidentEvent | ActionItemEvent | ApiKeyEvent;
+export type DomainEvent = IncidentEvent | ActionItemEvent | ApiKeyEvent | WebhookEvent;
 
 export interface EventEnvelope {
   readonly id: string;
@@ -33,6 +36,7 @@ export const PROJECTED_STREAM_PREFIXES = [
   INCIDENT_STREAM_PREFIX,
   ACTION_ITEM_STREAM_PREFIX,
   API_KEY_STREAM_PREFIX,
+  WEBHOOK_STREAM_PREFIX,
 ] as const;
 
 export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
@@ -44,6 +48,8 @@ export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
     event = upcast(actionItemCatalogue, stored.type, schemaVersion, stored.data);
   else if (stored.streamId.startsWith(API_KEY_STREAM_PREFIX))
     event = upcast(apiKeyCatalogue, stored.type, schemaVersion, stored.data);
+  else if (stored.streamId.startsWith(WEBHOOK_STREAM_PREFIX))
+    event = upcast(webhookCatalogue, stored.type, schemaVersion, stored.data);
   else throw new Error(`Stream '${stored.streamId}' is not one the read models project.`);
   return {
     ...event,
@@ -59,6 +65,7 @@ export function toProjectedEvent(stored: StoredEvent): ProjectedEvent {
 export type ProjectedIncidentEvent = IncidentEvent & EventEnvelope;
 export type ProjectedActionItemEvent = ActionItemEvent & EventEnvelope;
 export type ProjectedApiKeyEvent = ApiKeyEvent & EventEnvelope;
+export type ProjectedWebhookEvent = WebhookEvent & EventEnvelope;
 
 /** The stream decides the catalogue an event was read with (see toProjectedEvent). */
 export function isIncidentEvent(event: ProjectedEvent): event is ProjectedIncidentEvent {
@@ -71,4 +78,8 @@ export function isActionItemEvent(event: ProjectedEvent): event is ProjectedActi
 
 export function isApiKeyEvent(event: ProjectedEvent): event is ProjectedApiKeyEvent {
   return event.streamId.startsWith(API_KEY_STREAM_PREFIX);
+}
+
+export function isWebhookEvent(event: ProjectedEvent): event is ProjectedWebhookEvent {
+  return event.streamId.startsWith(WEBHOOK_STREAM_PREFIX);
 }

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { CreateWebhookHandler } from './create-webhook/create-webhook.handler';
+import { DeleteWebhookHandler } from './delete-webhook/delete-webhook.handler';
+import { WebhooksResolver } from './webhooks.resolver';
+
+/** The webhook stream's commands and GraphQL operations (ADMIN only). Delivery is not here yet. */
+@Module({
+  imports: [EventSourcingModule],
+  providers: [CreateWebhookHandler, DeleteWebhookHandler, WebhooksResolver],
+})
+export class WebhooksModule {}
