@@ -24,6 +24,7 @@ describe('projection status and admin operations over GraphQL', () => {
       'search',
       'incident-facts',
       'api-keys',
+      'webhooks',
     ]);
     for (const projection of projections)
       expect(projection).toMatchObject({ lag: 0, state: 'live', deadLetters: 0, lastError: null });

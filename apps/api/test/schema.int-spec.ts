@@ -33,12 +33,6 @@ const NOT_SERVED_YET: Record<string, string> = {
   'ActionItemHealthRow was removed.': 'issue 6 (analytics)',
   'RecurrenceCluster was removed.': 'issue 6 (analytics)',
   'RecurrenceReport was removed.': 'issue 6 (analytics)',
-  'Query.webhooks was removed.': 'webhooks (this issue, in progress)',
-  'Mutation.createWebhook was removed.': 'webhooks (this issue, in progress)',
-  'Mutation.deleteWebhook was removed.': 'webhooks (this issue, in progress)',
-  'Webhook was removed.': 'webhooks (this issue, in progress)',
-  'CreatedWebhook was removed.': 'webhooks (this issue, in progress)',
-  'CreateWebhookInput was removed.': 'webhooks (this issue, in progress)',
 };
 
 describe('the served GraphQL schema', () => {
