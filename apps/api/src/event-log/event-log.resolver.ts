@@ -112,12 +112,15 @@ export class EventLogResolver {
     @Args('id', { type: () => ID, nullable: true }) id: string | null,
     @Context() context: ApiContext,
   ) {
+    const streamId = id ? `${INCIDENT_STREAM_PREFIX}${id}` : null;
     const subscription = this.store.subscribeToAll({
       fromPosition: 'end',
-      filter: { streamPrefixes: [id ? `${INCIDENT_STREAM_PREFIX}${id}` : INCIDENT_STREAM_PREFIX] },
+      filter: { streamPrefixes: [streamId ?? INCIDENT_STREAM_PREFIX] },
     });
     return liveEvents(subscription, async (event) => {
-      // Exact stream only: `incident-<id>` is also the prefix of nothing else, ids being UUIDs.
+      // The store filters by prefix: an id that is the start of other ids (`incident-1` of
+      // `incident-1f0c...`) must not get their changes. Only the exact stream counts.
+      if (streamId !== null && event.streamId !== streamId) return null;
       await this.projector.waitForPosition(event.position, 10_000);
       context.loaders.clearAll();
       const incidentId = event.streamId.slice(INCIDENT_STREAM_PREFIX.length);
