@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
@@ -13,6 +13,7 @@ import { AuthModule } from '../auth/auth.module';
 import type { Principal } from '../auth/principal';
 import type { ApiContext } from './api-context';
 import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { checkSubscribeMessage } from './subscription-documents';
 import { EventLogResolver } from '../event-log/event-log.resolver';
 import { StreamHistory } from '../event-log/stream-history';
 import { ProjectionsResolver } from '../read-side/projections.resolver';
@@ -50,8 +51,12 @@ export class GraphQLApiModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE],
-          useFactory: (authenticator: ApiKeyAuthenticator, dataSource: DataSource): ApolloDriverConfig => ({
+          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE, GraphQLSchemaHost],
+          useFactory: (
+            authenticator: ApiKeyAuthenticator,
+            dataSource: DataSource,
+            schemaHost: GraphQLSchemaHost,
+          ): ApolloDriverConfig => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -82,6 +87,8 @@ export class GraphQLApiModule {
             subscriptions: {
               'graphql-ws': {
                 path: '/graphql',
+                // Checked as over HTTP (graphql-ws validates on its own, without the depth limit).
+                onSubscribe: (_ctx, _id, payload) => checkSubscribeMessage(schemaHost.schema, payload),
                 onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
                   const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
                   const principal = await authenticator.authenticate(
