@@ -89,6 +89,16 @@ export class GraphQLApiModule {
                 path: '/graphql',
                 // Checked as over HTTP (graphql-ws validates on its own, without the depth limit).
                 onSubscribe: (_ctx, _id, payload) => checkSubscribeMessage(schemaHost.schema, payload),
+                // Apollo's formatError does not reach graphql-ws: the same codes and messages here.
+                onNext: (_ctx, _id, _payload, _args, result) =>
+                  result.errors
+                    ? {
+                        ...result,
+                        errors: result.errors.map((error) =>
+                          formatApiError(error.toJSON(), error, options.includeStackTraces),
+                        ),
+                      }
+                    : undefined,
                 onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
                   const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
                   const principal = await authenticator.authenticate(
