@@ -6,6 +6,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
+import type { WebSocket } from 'ws';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { formatApiError, unauthenticated } from './api-errors';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
@@ -30,7 +31,18 @@ export interface GraphQLApiOptions {
   readonly includeStackTraces: boolean;
 }
 
-type WsExtra = { request: IncomingMessage; principal?: Principal };
+type WsExtra = { socket: WebSocket; request: IncomingMessage; principal?: Principal };
+
+/**
+ * How a graphql-ws connection without a valid API key is closed: 4401 Unauthorized with the
+ * contract's code first in the reason (close reasons hold at most 123 bytes). graphql-ws's own
+ * refusal, 4403 "Forbidden", would read as a role problem.
+ */
+export const UNAUTHENTICATED_CLOSE = {
+  code: 4401,
+  reason:
+    'UNAUTHENTICATED: no valid API key; send connectionParams {"authorization": "Bearer <secret>"} with a key not revoked',
+} as const;
 
 function correlationIdOf(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
@@ -104,7 +116,13 @@ export class GraphQLApiModule {
                   const principal = await authenticator.authenticate(
                     typeof header === 'string' ? header : undefined,
                   );
-                  if (!principal) return false;
+                  if (!principal) {
+                    (ctx.extra as WsExtra).socket.close(
+                      UNAUTHENTICATED_CLOSE.code,
+                      UNAUTHENTICATED_CLOSE.reason,
+                    );
+                    return false;
+                  }
                   (ctx.extra as WsExtra).principal = principal;
                   return true;
                 },
