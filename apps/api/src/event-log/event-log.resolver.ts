@@ -13,7 +13,7 @@ import { ConnectionType } from '../graphql/connection';
 import { Allow } from '../graphql/roles.guard';
 import { Incident } from '../incidents/incident.type';
 import { RecordedEvent, toRecordedEvent } from './recorded-event.type';
-import { liveEvents } from './live-events';
+import { lastEventOfDecision, liveEvents } from './live-events';
 
 /** The streams the event log serves: the knowledge base's own (not, e.g., API keys). */
 export const PUBLIC_STREAM_PREFIXES = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREAM_PREFIX] as const;
@@ -112,13 +112,21 @@ export class EventLogResolver {
     @Args('id', { type: () => ID, nullable: true }) id: string | null,
     @Context() context: ApiContext,
   ) {
+    const streamId = id ? `${INCIDENT_STREAM_PREFIX}${id}` : null;
     const subscription = this.store.subscribeToAll({
       fromPosition: 'end',
-      filter: { streamPrefixes: [id ? `${INCIDENT_STREAM_PREFIX}${id}` : INCIDENT_STREAM_PREFIX] },
+      filter: { streamPrefixes: [streamId ?? INCIDENT_STREAM_PREFIX] },
     });
+    // One notification per change: the events that follow from a change's first event in the same
+    // append (e.g. IncidentStatusChanged after MilestoneRecorded) are covered by its notification.
+    let covered: StoredEvent | null = null;
     return liveEvents(subscription, async (event) => {
-      // Exact stream only: `incident-<id>` is also the prefix of nothing else, ids being UUIDs.
-      await this.projector.waitForPosition(event.position, 10_000);
+      // The store filters by prefix: an id that is the start of other ids (`incident-1` of
+      // `incident-1f0c...`) must not get their changes. Only the exact stream counts.
+      if (streamId !== null && event.streamId !== streamId) return null;
+      if (covered && covered.streamId === event.streamId && event.revision <= covered.revision) return null;
+      covered = await lastEventOfDecision(this.store, event);
+      await this.projector.waitForPosition(covered.position, 10_000);
       context.loaders.clearAll();
       const incidentId = event.streamId.slice(INCIDENT_STREAM_PREFIX.length);
       return context.loaders.incident.load(incidentId);

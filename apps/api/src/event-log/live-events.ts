@@ -1,4 +1,4 @@
-import type { StoredEvent, Subscription } from '@kb/event-store';
+import type { EventStore, StoredEvent, Subscription } from '@kb/event-store';
 
 /**
  * Turns a store subscription into the AsyncIterator a GraphQL subscription returns: each stored
@@ -33,4 +33,18 @@ export function liveEvents<Out>(
     },
   };
   return iterator;
+}
+
+/**
+ * The last event of the decision that `event` begins. A command's later events (IncidentStatusChanged
+ * after the MilestoneRecorded that caused it) are appended with it, each naming the one before it as
+ * its cause; `event` itself is returned when nothing follows from it.
+ */
+export async function lastEventOfDecision(store: EventStore, event: StoredEvent): Promise<StoredEvent> {
+  let last = event;
+  for (;;) {
+    const [next] = await store.readStream(event.streamId, { fromRevision: last.revision + 1, maxCount: 1 });
+    if (next === undefined || next.metadata.causationId !== last.id) return last;
+    last = next;
+  }
 }

@@ -3,9 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
+import type { WebSocket } from 'ws';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { formatApiError, unauthenticated } from './api-errors';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
@@ -13,6 +14,7 @@ import { AuthModule } from '../auth/auth.module';
 import type { Principal } from '../auth/principal';
 import type { ApiContext } from './api-context';
 import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { checkSubscribeMessage } from './subscription-documents';
 import { EventLogResolver } from '../event-log/event-log.resolver';
 import { StreamHistory } from '../event-log/stream-history';
 import { ProjectionsResolver } from '../read-side/projections.resolver';
@@ -29,7 +31,18 @@ export interface GraphQLApiOptions {
   readonly includeStackTraces: boolean;
 }
 
-type WsExtra = { request: IncomingMessage; principal?: Principal };
+type WsExtra = { socket: WebSocket; request: IncomingMessage; principal?: Principal };
+
+/**
+ * How a graphql-ws connection without a valid API key is closed: 4401 Unauthorized with the
+ * contract's code first in the reason (close reasons hold at most 123 bytes). graphql-ws's own
+ * refusal, 4403 "Forbidden", would read as a role problem.
+ */
+export const UNAUTHENTICATED_CLOSE = {
+  code: 4401,
+  reason:
+    'UNAUTHENTICATED: no valid API key; send connectionParams {"authorization": "Bearer <secret>"} with a key not revoked',
+} as const;
 
 function correlationIdOf(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
@@ -50,8 +63,12 @@ export class GraphQLApiModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE],
-          useFactory: (authenticator: ApiKeyAuthenticator, dataSource: DataSource): ApolloDriverConfig => ({
+          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE, GraphQLSchemaHost],
+          useFactory: (
+            authenticator: ApiKeyAuthenticator,
+            dataSource: DataSource,
+            schemaHost: GraphQLSchemaHost,
+          ): ApolloDriverConfig => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -82,12 +99,30 @@ export class GraphQLApiModule {
             subscriptions: {
               'graphql-ws': {
                 path: '/graphql',
+                // Checked as over HTTP (graphql-ws validates on its own, without the depth limit).
+                onSubscribe: (_ctx, _id, payload) => checkSubscribeMessage(schemaHost.schema, payload),
+                // Apollo's formatError does not reach graphql-ws: the same codes and messages here.
+                onNext: (_ctx, _id, _payload, _args, result) =>
+                  result.errors
+                    ? {
+                        ...result,
+                        errors: result.errors.map((error) =>
+                          formatApiError(error.toJSON(), error, options.includeStackTraces),
+                        ),
+                      }
+                    : undefined,
                 onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
                   const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
                   const principal = await authenticator.authenticate(
                     typeof header === 'string' ? header : undefined,
                   );
-                  if (!principal) return false;
+                  if (!principal) {
+                    (ctx.extra as WsExtra).socket.close(
+                      UNAUTHENTICATED_CLOSE.code,
+                      UNAUTHENTICATED_CLOSE.reason,
+                    );
+                    return false;
+                  }
                   (ctx.extra as WsExtra).principal = principal;
                   return true;
                 },
