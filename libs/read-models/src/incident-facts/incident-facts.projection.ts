@@ -105,14 +105,20 @@ class FactBatch {
   private readonly changedFindings = new Map<string, IncidentFactFindingRow>();
   private readonly recurrenceLinks = new Map<string, IncidentFactRecurrenceLinkRow>();
 
+  /** Incidents without a fact row before the batch: they have no child rows either. */
+  private readonly absent: Set<string>;
+
   private constructor(
+    incidentIds: readonly string[],
     private readonly facts: Map<string, IncidentFactRow>,
     private readonly services: Groups<IncidentFactServiceRow>,
     private readonly tags: Groups<IncidentFactTagRow>,
     private readonly categories: Groups<IncidentFactFactorCategoryRow>,
     /** The findings of the incidents with finding events in the batch. */
     private readonly findings: Groups<IncidentFactFindingRow>,
-  ) {}
+  ) {
+    this.absent = new Set(incidentIds.filter((id) => !facts.has(id)));
+  }
 
   static async load(manager: EntityManager, events: readonly ProjectedIncidentEvent[]): Promise<FactBatch> {
     const incidentsOf = (pick: (e: ProjectedIncidentEvent) => boolean) =>
@@ -122,14 +128,11 @@ class FactBatch {
       (e) => e.type === 'IncidentRevised' && e.data.changes.startedAt !== undefined,
     );
     const withFindings = incidentsOf((e) => FINDING_EVENTS.has(e.type));
-    const facts = await loadRowsWhereIn(
-      manager,
-      IncidentFactRow,
-      'incidentId',
-      events.map((e) => e.data.incidentId),
-    );
+    const incidentIds = events.map((e) => e.data.incidentId);
+    const facts = await loadRowsWhereIn(manager, IncidentFactRow, 'incidentId', incidentIds);
     const dated = <Row extends DatedChild>(rows: Row[]) => Groups.of(rows, redated);
     return new FactBatch(
+      incidentIds,
       byKey(facts, (row) => row.incidentId),
       dated(await loadRowsWhereIn(manager, IncidentFactServiceRow, 'incidentId', redated)),
       dated(await loadRowsWhereIn(manager, IncidentFactTagRow, 'incidentId', redated)),
@@ -212,9 +215,15 @@ class FactBatch {
   async write(manager: EntityManager): Promise<void> {
     const facts = [...this.changedFacts].map((id) => this.facts.get(id) as IncidentFactRow);
     await upsertRows(manager, IncidentFactRow, facts);
-    await replaceRowGroups(manager, IncidentFactServiceRow, 'incidentId', this.services.changed);
-    await replaceRowGroups(manager, IncidentFactTagRow, 'incidentId', this.tags.changed);
-    await replaceRowGroups(manager, IncidentFactFactorCategoryRow, 'incidentId', this.categories.changed);
+    await replaceRowGroups(manager, IncidentFactServiceRow, 'incidentId', this.services.changed, this.absent);
+    await replaceRowGroups(manager, IncidentFactTagRow, 'incidentId', this.tags.changed, this.absent);
+    await replaceRowGroups(
+      manager,
+      IncidentFactFactorCategoryRow,
+      'incidentId',
+      this.categories.changed,
+      this.absent,
+    );
     await upsertRows(manager, IncidentFactFindingRow, [...this.changedFindings.values()]);
     await upsertRows(manager, IncidentFactRecurrenceLinkRow, [...this.recurrenceLinks.values()]);
   }

@@ -89,11 +89,17 @@ class IncidentBatch {
   private readonly timeline = new Map<string, TimelineEntryRow>();
   private readonly links = new Map<string, IncidentLinkRow>();
 
+  /** Incidents without a row before the batch: they have no child rows either. */
+  private readonly absent: Set<string>;
+
   private constructor(
+    incidentIds: readonly string[],
     private readonly incidents: Map<string, IncidentRow>,
     /** The findings the batch's revisions and retractions name, and those it records. */
     private readonly findings: Map<string, FindingRow>,
-  ) {}
+  ) {
+    this.absent = new Set(incidentIds.filter((id) => !incidents.has(id)));
+  }
 
   /** A batch over no stored rows: a fold from nothing. */
   static empty(): IncidentBatch {
@@ -121,14 +127,11 @@ class IncidentBatch {
     const findingIds = events.flatMap((e) =>
       e.type === 'FindingRevised' || e.type === 'FindingRetracted' ? [e.data.findingId] : [],
     );
-    const incidents = await loadRowsWhereIn(
-      manager,
-      IncidentRow,
-      'id',
-      events.map((e) => e.data.incidentId),
-    );
+    const incidentIds = events.map((e) => e.data.incidentId);
+    const incidents = await loadRowsWhereIn(manager, IncidentRow, 'id', incidentIds);
     const findings = await loadRowsWhereIn(manager, FindingRow, 'id', findingIds);
     return new IncidentBatch(
+      incidentIds,
       byKey(incidents, (row) => row.id),
       byKey(findings, (row) => row.id),
     );
@@ -234,8 +237,8 @@ class IncidentBatch {
     const changed = <Row>(rows: Map<string, Row>, keys: Set<string>) =>
       [...keys].map((key) => rows.get(key) as Row);
     await upsertRows(manager, IncidentRow, changed(this.incidents, this.changedIncidents));
-    await replaceRowGroups(manager, IncidentServiceRow, 'incidentId', this.services);
-    await replaceRowGroups(manager, IncidentTagRow, 'incidentId', this.tags);
+    await replaceRowGroups(manager, IncidentServiceRow, 'incidentId', this.services, this.absent);
+    await replaceRowGroups(manager, IncidentTagRow, 'incidentId', this.tags, this.absent);
     await upsertRows(manager, TimelineEntryRow, [...this.timeline.values()]);
     await upsertRows(manager, FindingRow, changed(this.findings, this.changedFindings));
     await upsertRows(manager, IncidentLinkRow, [...this.links.values()]);

@@ -153,16 +153,24 @@ async function writeRows<Row extends ObjectLiteral>(
 
 /**
  * Replaces whole groups of rows: deletes every row whose `property` is one of the map's keys, then
- * inserts the rows the map gives for them (an empty list leaves the group empty).
+ * inserts the rows the map gives for them (an empty list leaves the group empty). Keys in `known
+ * empty` are groups that have no rows yet (say, of an incident first seen in this batch): their
+ * delete is skipped.
  */
 export async function replaceRowGroups<Row extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<Row>,
   property: keyof Row & string,
   groups: ReadonlyMap<string, readonly Row[]>,
+  knownEmpty: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (groups.size === 0) return;
-  await deleteRowsWhereIn(manager, entity, property, groups.keys());
+  await deleteRowsWhereIn(
+    manager,
+    entity,
+    property,
+    [...groups.keys()].filter((key) => !knownEmpty.has(key)),
+  );
   await insertRows(manager, entity, [...groups.values()].flat());
 }
 
