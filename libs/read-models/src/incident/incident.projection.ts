@@ -103,7 +103,7 @@ class IncidentBatch {
 
   /** A batch over no stored rows: a fold from nothing. */
   static empty(): IncidentBatch {
-    return new IncidentBatch(new Map(), new Map());
+    return new IncidentBatch([], new Map(), new Map());
   }
 
   rows(): IncidentRows {
