@@ -25,7 +25,7 @@ import { Incident } from '../incidents/incident.type';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { ActionItem } from './action-item.type';
 
-@InputType()
+@InputType('ActionItemFilter')
 export class ActionItemFilterInput {
   @Field(() => ID, { nullable: true })
   incidentId?: string | null;

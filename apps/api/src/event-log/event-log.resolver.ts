@@ -20,7 +20,7 @@ export const PUBLIC_STREAM_PREFIXES = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREA
 const MAX_EVENT_PAGE = 1000;
 const MAX_TYPES = 100;
 
-@InputType()
+@InputType('EventFilter')
 export class EventFilterInput {
   @Field(() => [String], { nullable: true, description: 'Event type names, e.g. IncidentReported.' })
   types?: string[] | null;

@@ -38,7 +38,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { Finding, Incident, IncidentLink, Postmortem, TimelineEntry } from './incident.type';
 
-@InputType()
+@InputType('IncidentFilter')
 export class IncidentFilterInput {
   @Field(() => [IncidentKindEnum], { nullable: true })
   kinds?: IncidentKind[] | null;
