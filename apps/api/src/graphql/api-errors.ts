@@ -71,6 +71,10 @@ export function formatApiError(
       },
     };
   if (original instanceof QueryTooComplexError) return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  // A scalar's refusal (e.g. a DateTime that is not RFC 3339): Apollo reports one written in the
+  // query as GRAPHQL_VALIDATION_FAILED; it is invalid input all the same.
+  if (original instanceof GraphQLError && original.extensions.code === 'BAD_USER_INPUT')
+    return { ...base, extensions: { code: 'BAD_USER_INPUT', ...stack } };
   const code = formatted.extensions?.code;
   if (error instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};

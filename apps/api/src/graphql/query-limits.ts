@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import depthLimit from 'graphql-depth-limit';
-import type { ValidationContext, ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import {
   fieldExtensionsEstimator,
   getComplexity,
@@ -43,17 +43,25 @@ export const queryCostPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request, document, schema }) {
-        const cost = getComplexity({
-          schema,
-          query: document,
-          variables: request.variables,
-          operationName: request.operationName,
-          estimators: [
-            pageSizeEstimator,
-            fieldExtensionsEstimator(),
-            simpleEstimator({ defaultComplexity: 1 }),
-          ],
-        });
+        let cost: number;
+        try {
+          cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables,
+            operationName: request.operationName,
+            estimators: [
+              pageSizeEstimator,
+              fieldExtensionsEstimator(),
+              simpleEstimator({ defaultComplexity: 1 }),
+            ],
+          });
+        } catch (error) {
+          // Variables that do not fit their types: execution refuses them (BAD_USER_INPUT, HTTP 400)
+          // before any resolver runs. Thrown from here, Apollo would answer 500.
+          if (error instanceof GraphQLError) return;
+          throw error;
+        }
         if (cost > MAX_QUERY_COST) {
           const error = new QueryTooComplexError(
             `The query costs ${cost}, more than the limit of ${MAX_QUERY_COST}: ask for fewer items (first) or fewer nested fields.`,
