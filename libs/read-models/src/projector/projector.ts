@@ -209,9 +209,10 @@ export async function rebuildProjection(
     if (after !== undefined) await saveCheckpoint(manager, projection.name, after, now);
     return progress;
   });
-  // Fresh statistics for the planner: the tables were just emptied and filled again.
+  // The tables were just emptied and filled again: reclaim the old rows' space now (every row is a
+  // dead one; autovacuum may be off or far behind) and give the planner fresh statistics.
   if (dataSource.options.type === 'postgres')
-    for (const table of projection.tables) await dataSource.query(`ANALYZE ${table}`);
+    for (const table of projection.tables) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
   return result;
 }
 
