@@ -200,12 +200,24 @@ describe('blamelessHints', () => {
       ],
     ];
 
-    it.each(adversarial)('when it is %s, then hints are found in well under 50 ms', (_name, text) => {
+    // Time on this machine is noisy, so the check is a ratio in the same run, not a fixed bound: ten
+    // times the text may take about ten times as long (linear), never the hundred times or more of a
+    // quadratic or backtracking pattern. The fastest of several runs keeps other load out of it.
+    const fastestMs = (text: string) =>
+      Math.min(
+        ...Array.from({ length: 5 }, () => {
+          const started = performance.now();
+          blamelessHints(text);
+          return performance.now() - started;
+        }),
+      );
+
+    it.each(adversarial)('when it is %s, then the time grows linearly with the text', (_name, text) => {
       expect(text).toHaveLength(20_000);
       blamelessHints(text.slice(0, 1_000));
-      const started = performance.now();
-      blamelessHints(text);
-      expect(performance.now() - started).toBeLessThan(50);
+      const small = fastestMs(text.slice(0, 2_000));
+      const large = fastestMs(text);
+      expect(large).toBeLessThan(40 * small + 5);
     });
   });
 });
