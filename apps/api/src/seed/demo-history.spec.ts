@@ -33,6 +33,8 @@ const digest = (incidents: Iterable<DemoIncident>) => {
 };
 
 describe('the demo history', () => {
+  // Each test generates or replays a few thousand incidents: a second or two, more on a busy machine.
+  jest.setTimeout(30_000);
   describe('is deterministic', () => {
     it('gives byte-identical streams (ids, payloads, metadata) for the same options', () => {
       expect(digest(demoHistory(options({ incidents: 200 })))).toBe(

@@ -15,6 +15,7 @@ const OPTIONS: DemoHistoryOptions = {
 };
 
 describe('seeding the demo history into a DATA_DIR (embedded store, SQLite read models)', () => {
+  jest.setTimeout(30_000);
   let dir: string;
   let store: SqliteEventStore;
   let dataSource: DataSource;
@@ -30,7 +31,8 @@ describe('seeding the demo history into a DATA_DIR (embedded store, SQLite read 
     written = await writeDemoHistory(store, OPTIONS);
     dataSource = await createReadModelDataSource({ kind: 'sqlite', file: join(dir, 'read-models.db') });
     projected = await catchUpReadModels(store, dataSource, readModelProjections());
-  });
+    // About 5,000 events written and rebuilt into six projections: a few seconds, more on a busy machine.
+  }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
