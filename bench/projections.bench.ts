@@ -3,8 +3,9 @@
  * lags, on SQLite and on PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local
  * default). Prints one JSON line on stdout; progress goes to stderr.
  *
- * 1. Appends EVENTS events of a realistic mix (incidents with milestones, timeline entries,
- *    findings, postmortems; action items through their lifecycle), decided by the real domain.
+ * 1. Appends about EVENTS events of the demo history (`npm run seed`'s: incidents with milestones,
+ *    timeline entries, findings, links, postmortems; action items through their lifecycle), decided
+ *    by the real domain.
  * 2. Rebuilds every projection into a fresh database, and beside it measures the bare batched
  *    insert rate of the same database (rows of an incident's width, 500 per transaction): the floor.
  *    (BENCH_ONLY=sqlite or BENCH_ONLY=postgres measures one database.)
@@ -15,20 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  actionItemStreamId,
-  decideActionItem,
-  decideIncident,
-  evolveIncident,
-  incidentCatalogue,
-  actionItemCatalogue,
-  incidentStreamId,
-  initialActionItemState,
-  initialIncidentState,
-  type ActionItemEvent,
-  type IncidentEvent,
-  type IncidentState,
-} from '@kb/domain';
+import { decideIncident, incidentCatalogue, incidentStreamId, initialIncidentState } from '@kb/domain';
 import { SqliteEventStore, type EventToAppend } from '@kb/event-store';
 import {
   createReadModelDataSource,
@@ -38,10 +26,14 @@ import {
   type ReadModelDatabaseConfig,
 } from '@kb/read-models';
 import type { DataSource } from 'typeorm';
+import { writeDemoHistory } from '../apps/api/src/seed/seed-demo-data';
+import { SEED_DEFAULTS } from '../apps/api/src/seed/seed-options';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 15);
 const LIVE_RATE = 200;
+/** The demo history has about 15.5 events per incident (its action items included). */
+const DEMO_EVENTS_PER_INCIDENT = 15.5;
 const projections = readModelProjections;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -178,7 +170,7 @@ async function liveLag(store: SqliteEventStore, dataSource: DataSource) {
   return { samples: lags.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
 }
 
-// ---- the realistic mix ---------------------------------------------------------------------------
+// ---- appends while live: one reported incident each -----------------------------------------------
 
 const SERVICES = [
   'checkout',
@@ -208,96 +200,17 @@ function reportCommand(incidentId: string, i: number) {
   };
 }
 
-/** Appends incidents with their lifecycle and action items until `target` events are stored. */
+/**
+ * Appends the demo history (`npm run seed`'s: realistic services, severities, lifecycles, findings,
+ * action items) of about `target` events, each stream in one append.
+ */
 async function appendRealisticMix(store: SqliteEventStore, target: number): Promise<number> {
-  let written = 0;
-  const now = new Date('2030-01-01T00:00:00.000Z');
-  const pending: Array<Promise<unknown>> = [];
-  for (let i = 0; written < target; i++) {
-    const id = randomUUID();
-    const at = (minutes: number) =>
-      new Date(Date.parse(reportCommand(id, i).startedAt) + minutes * 60_000).toISOString();
-    let state: IncidentState = initialIncidentState;
-    const events: IncidentEvent[] = [];
-    const run = (command: Parameters<typeof decideIncident>[0]) => {
-      const decided = decideIncident(command, state, now);
-      state = decided.reduce(evolveIncident, state);
-      events.push(...decided);
-    };
-    run(reportCommand(id, i));
-    run({ type: 'RecordMilestone', incidentId: id, milestone: 'DETECTED', at: at(4 + (i % 30)) });
-    run({ type: 'AddTimelineEntry', incidentId: id, at: at(5), text: 'Paged the on-call engineer' });
-    run({ type: 'RecordMilestone', incidentId: id, milestone: 'MITIGATED', at: at(40 + (i % 90)) });
-    run({ type: 'RecordMilestone', incidentId: id, milestone: 'RESOLVED', at: at(150 + (i % 300)) });
-    run({
-      type: 'RecordFinding',
-      incidentId: id,
-      kind: 'TRIGGER',
-      category: pick(['CONFIG_CHANGE', 'CODE_CHANGE', 'DEPENDENCY', 'CAPACITY'], i),
-      description: 'A rollout changed a pool limit without a canary.',
-    });
-    run({
-      type: 'RecordFinding',
-      incidentId: id,
-      kind: 'LESSON_LEARNED',
-      description: 'Canary configuration changes like code changes.',
-    });
-    if (i % 2 === 0)
-      run({
-        type: 'PublishPostmortem',
-        incidentId: id,
-        summary: 'Pool exhaustion',
-        impact: 'Slow checkouts for 40 minutes',
-      });
-    pending.push(
-      store.appendToStream(incidentStreamId(id), toStore(events, incidentCatalogue.versions), {
-        expectedRevision: 'no_stream',
-      }),
-    );
-    written += events.length;
-
-    const itemId = randomUUID();
-    const itemEvents: ActionItemEvent[] = [];
-    let item = initialActionItemState;
-    for (const command of [
-      {
-        type: 'OpenActionItem' as const,
-        actionItemId: itemId,
-        incident: state,
-        incidentId: id,
-        title: 'Alert on pool exhaustion',
-        itemType: 'DETECT',
-        priority: 'P2',
-        ownerTeam: `team-${i % 40}`,
-        dueDate: '2030-06-01T00:00:00.000Z',
-      },
-      { type: 'StartActionItem' as const, actionItemId: itemId },
-      ...(i % 3 === 0 ? [{ type: 'CompleteActionItem' as const, actionItemId: itemId }] : []),
-    ]) {
-      const decided = decideActionItem(command, item, now);
-      item = decided.reduce(
-        (s, e) =>
-          e.type === 'ActionItemOpened'
-            ? { exists: true as const, id: itemId, ...e.data, status: 'OPEN' as const, completedAt: null }
-            : s.exists
-              ? { ...s, status: e.type === 'ActionItemStarted' ? 'IN_PROGRESS' : 'DONE' }
-              : s,
-        item,
-      );
-      itemEvents.push(...decided);
-    }
-    pending.push(
-      store.appendToStream(actionItemStreamId(itemId), toStore(itemEvents, actionItemCatalogue.versions), {
-        expectedRevision: 'no_stream',
-      }),
-    );
-    written += itemEvents.length;
-    if (pending.length >= 64) await Promise.all(pending.splice(0));
-    if (i % 2000 === 0) process.stderr.write(`\rappending ${written}/${target}`);
-  }
-  await Promise.all(pending);
+  const incidents = Math.max(1, Math.round(target / DEMO_EVENTS_PER_INCIDENT));
+  const written = await writeDemoHistory(store, { ...SEED_DEFAULTS, incidents }, (p) =>
+    process.stderr.write(`\rappending ${p.events}/${target}`),
+  );
   process.stderr.write('\n');
-  return written;
+  return written.events;
 }
 
 function toStore(
