@@ -1,5 +1,6 @@
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
 import type { FactsFilter } from './report-arguments';
+import type { TrendDimension } from './report-types';
 
 /*
  * The checked IncidentFilter of a report (FactsFilter, see report-arguments.ts) as SQL on the
@@ -67,4 +68,41 @@ export function runReportSql<Row>(
 /** A COUNT or BIGINT from either driver (PostgreSQL hands them back as strings). */
 export function integerOf(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+/**
+ * How a report groups the incident_facts row `f` by a dimension: the join (if any) and the key
+ * expression. A multi-valued dimension (SERVICE, TAG, FACTOR_CATEGORY) joins its table, whose primary
+ * key is (incident_id, value): an incident is one row under each of its values, so it counts once
+ * under each, and not at all when it has none. Null for NONE.
+ */
+export function groupOf(dimension: TrendDimension): { readonly join: string; readonly key: string | null } {
+  const joinOf = (table: string, column: string) => ({
+    join: `JOIN ${table} g ON g.incident_id = f.incident_id`,
+    key: `g.${column}`,
+  });
+  switch (dimension) {
+    case 'NONE':
+      return { join: '', key: null };
+    case 'SERVICE':
+      return joinOf('incident_fact_services', 'service');
+    case 'TAG':
+      return joinOf('incident_fact_tags', 'tag');
+    case 'FACTOR_CATEGORY':
+      return joinOf('incident_fact_factor_categories', 'category');
+    case 'SEVERITY':
+      return { join: '', key: 'f.severity' };
+    case 'KIND':
+      return { join: '', key: 'f.kind' };
+    case 'DETECTION_SOURCE':
+      return { join: '', key: 'f.detection_source' };
+  }
+}
+
+/** Order of group keys (JavaScript string order), the same whichever database they came from. */
+export function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }
