@@ -27,6 +27,7 @@ export * from './webhook/webhook.entity';
 export * from './webhook/webhook.projection';
 export * from './webhook/webhook.query';
 export * from './incident-facts';
+export * from './action-item-history';
 export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';

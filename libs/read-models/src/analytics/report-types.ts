@@ -114,5 +114,7 @@ export interface RecurrenceReport {
 }
 
 /** The values a report groups by, for reference in tests and docs. */
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents -- the union documents what a key holds */
 export type GroupValue =
   string | IncidentKind | Severity | DetectionSource | FactorCategory | Priority | ActionItemType;
+/* eslint-enable @typescript-eslint/no-redundant-type-constituents */
