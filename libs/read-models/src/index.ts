@@ -32,3 +32,4 @@ export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';
 export * from './read-model-projections';
+export * from './analytics';

@@ -1,4 +1,4 @@
-import { bucketIndex, bucketStartOf, bucketStarts, countBuckets, isoOfMs, nextBucketStart } from './buckets';
+import { bucketKey, bucketStartOf, bucketStarts, countBuckets, isoOfMs, nextBucketStart } from './buckets';
 import type { TimeBucket } from './report-types';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -97,23 +97,18 @@ describe('bucketStarts of a half-open period', () => {
   });
 });
 
-describe('bucketIndex', () => {
-  it('maps the integer it computes back to the bucket start', () => {
-    const origin = ms('2026-03-02T00:00:00.000Z');
-    expect(isoOfMs(bucketIndex('WEEK', origin, { startedAt: 's', startedAtMs: 'm' }).startOf(2))).toBe(
-      '2026-03-16T00:00:00.000Z',
-    );
-    expect(isoOfMs(bucketIndex('DAY', origin, { startedAt: 's', startedAtMs: 'm' }).startOf(1))).toBe(
-      '2026-03-03T00:00:00.000Z',
-    );
-    // MONTH index = year * 12 + month - 1; QUARTER = that / 3; YEAR = that / 12.
-    const columns = { startedAt: 's', startedAtMs: 'm' };
-    expect(isoOfMs(bucketIndex('MONTH', origin, columns).startOf(2026 * 12 + 1))).toBe(
-      '2026-02-01T00:00:00.000Z',
-    );
-    expect(isoOfMs(bucketIndex('QUARTER', origin, columns).startOf(2026 * 4 + 3))).toBe(
-      '2026-10-01T00:00:00.000Z',
-    );
-    expect(isoOfMs(bucketIndex('YEAR', origin, columns).startOf(2026))).toBe('2026-01-01T00:00:00.000Z');
+describe('bucketKey', () => {
+  it('is a prefix of started_at in SQL, mapped back to the start of its bucket', () => {
+    expect(bucketKey('DAY', 'f.started_at').sql).toBe('substr(f.started_at, 1, 10)');
+    expect(bucketKey('WEEK', 'f.started_at').sql).toBe('substr(f.started_at, 1, 10)');
+    expect(bucketKey('QUARTER', 'g.started_at').sql).toBe('substr(g.started_at, 1, 7)');
+    expect(bucketKey('YEAR', 'f.started_at').sql).toBe('substr(f.started_at, 1, 4)');
+    const start = (bucket: TimeBucket, key: string) => isoOfMs(bucketKey(bucket, 's').startOf(key));
+    expect(start('DAY', '2024-02-29')).toBe('2024-02-29T00:00:00.000Z');
+    expect(start('WEEK', '2021-01-03')).toBe('2020-12-28T00:00:00.000Z');
+    expect(start('MONTH', '2026-02')).toBe('2026-02-01T00:00:00.000Z');
+    expect(start('QUARTER', '2026-06')).toBe('2026-04-01T00:00:00.000Z');
+    expect(start('YEAR', '0050')).toBe('0050-01-01T00:00:00.000Z');
+    expect(() => bucketKey('DAY', 's').startOf('2026-13-01')).toThrow('not a bucket key');
   });
 });

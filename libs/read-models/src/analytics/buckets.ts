@@ -70,37 +70,32 @@ export function bucketStarts(fromMs: number, toMs: number, bucket: TimeBucket): 
 }
 
 /**
- * The bucket of a fact row as an integer SQL expression that PostgreSQL and SQLite evaluate alike
- * (integer arithmetic on `started_at_ms` and on the digits of the ISO `started_at` text), and how to
- * turn that integer back into the bucket start. DAY and WEEK count whole days / weeks since
- * `originMs`, the first bucket start of the period (rows are at or after it, so the integer division
- * never meets a negative number); MONTH, QUARTER and YEAR count months / quarters / years since
- * year 0 from the text.
+ * The bucket of a fact row in SQL that PostgreSQL and SQLite evaluate alike: a prefix of its ISO
+ * `started_at` text (the day for DAY and WEEK, the month for MONTH and QUARTER, the year for YEAR),
+ * so an index on started_at covers it. Several keys can fall in one bucket (the days of a week, the
+ * months of a quarter): `startOf` maps a key to its bucket start and a report adds such keys up.
  */
-export interface BucketIndex {
+export interface BucketKey {
   readonly sql: string;
-  startOf(index: number): number;
+  startOf(key: string): number;
 }
 
-export function bucketIndex(
-  bucket: TimeBucket,
-  originMs: number,
-  columns: { readonly startedAt: string; readonly startedAtMs: string },
-): BucketIndex {
-  if (!Number.isSafeInteger(originMs)) throw new Error(`Bucket origin ${originMs} is not an integer.`);
-  if (bucket === 'DAY' || bucket === 'WEEK') {
-    const size = bucket === 'DAY' ? DAY_MS : WEEK_MS;
-    return {
-      // The origin is a number of our making, never user text; parenthesised for a negative one.
-      sql: `((${columns.startedAtMs} - (${originMs})) / ${size})`,
-      startOf: (index) => originMs + index * size,
-    };
-  }
-  const monthsPer = bucket === 'MONTH' ? 1 : bucket === 'QUARTER' ? 3 : 12;
-  const month = `(CAST(substr(${columns.startedAt}, 1, 4) AS integer) * 12 + CAST(substr(${columns.startedAt}, 6, 2) AS integer) - 1)`;
+export function bucketKey(bucket: TimeBucket, startedAt: string): BucketKey {
+  const length = bucket === 'DAY' || bucket === 'WEEK' ? 10 : bucket === 'YEAR' ? 4 : 7;
+  const rest = { 10: 'T00:00:00.000Z', 7: '-01T00:00:00.000Z', 4: '-01-01T00:00:00.000Z' }[length];
+  const starts = new Map<string, number>();
   return {
-    sql: monthsPer === 1 ? month : `(${month} / ${monthsPer})`,
-    startOf: (index) => monthStartMs(0, index * monthsPer),
+    sql: `substr(${startedAt}, 1, ${length})`,
+    startOf(key) {
+      let start = starts.get(key);
+      if (start === undefined) {
+        const ms = Date.parse(`${key}${rest}`);
+        if (Number.isNaN(ms)) throw new Error(`'${key}' is not a bucket key of ${bucket}.`);
+        start = bucketStartOf(ms, bucket);
+        starts.set(key, start);
+      }
+      return start;
+    },
   };
 }
 

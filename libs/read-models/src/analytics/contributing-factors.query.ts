@@ -1,7 +1,13 @@
 import type { FactorCategory } from '@kb/domain';
 import type { ReadModelQueryable } from '../query-arguments';
 import { isoOfMs } from './buckets';
-import { factsFilterConditions, integerOf, runReportSql, type SqlParameters } from './facts-filter';
+import {
+  factsFilterConditions,
+  integerOf,
+  reportSource,
+  runReportSql,
+  type SqlParameters,
+} from './facts-filter';
 import { checkPeriodInput } from './report-arguments';
 import type { FactorRank, PeriodInput } from './report-types';
 
@@ -22,8 +28,10 @@ const EARLIEST_MS = Date.parse('0000-01-01T00:00:00.000Z');
  * filter applying there too (its startedFrom / startedTo included). A category appears when it has an
  * incident in either period; ordered by incidents descending, then category.
  *
- * One statement: the per-category counts of both periods, and one more row (category NULL) with
- * the incidents of the period that have any categorised finding, so both come from one snapshot.
+ * One statement: the per-category counts of both periods (a range of the factor-category table's
+ * report index, joined to incident_facts only for a filter on its columns), and one more row
+ * (category NULL) with the incidents of the period that have any categorised finding, so both come
+ * from one snapshot.
  */
 export async function contributingFactors(
   queryable: ReadModelQueryable,
@@ -32,18 +40,29 @@ export async function contributingFactors(
   const args = checkPeriodInput(input);
   const previousFrom = isoOfMs(Math.max(EARLIEST_MS, args.fromMs - (args.toMs - args.fromMs)));
   const parameters: SqlParameters = { from: args.from, to: args.to, previous_from: previousFrom };
-  const filter = factsFilterConditions(args.filter, 'f', parameters);
-  const where = (conditions: string[]) => [...conditions, ...filter].join(' AND ');
+  const withCategory = [
+    'f.started_at >= :from',
+    'f.started_at < :to',
+    'f.has_categorised_finding',
+    ...factsFilterConditions(args.filter, 'f', parameters),
+  ];
+  const categories = reportSource({
+    dimension: 'FACTOR_CATEGORY',
+    filter: args.filter,
+    readsFacts: false,
+    period: { from: 'previous_from', to: 'to' },
+    parameters,
+  });
   const sql = `SELECT NULL AS category, COUNT(*) AS incidents, 0 AS previous
       FROM incident_facts f
-      WHERE ${where(['f.started_at >= :from', 'f.started_at < :to', 'f.has_categorised_finding'])}
+      WHERE ${withCategory.join(' AND ')}
     UNION ALL
-    SELECT c.category AS category,
-        SUM(CASE WHEN f.started_at >= :from THEN 1 ELSE 0 END) AS incidents,
-        SUM(CASE WHEN f.started_at < :from THEN 1 ELSE 0 END) AS previous
-      FROM incident_facts f JOIN incident_fact_factor_categories c ON c.incident_id = f.incident_id
-      WHERE ${where(['f.started_at >= :previous_from', 'f.started_at < :to'])}
-      GROUP BY c.category`;
+    SELECT ${categories.key} AS category,
+        SUM(CASE WHEN ${categories.startedAt} >= :from THEN 1 ELSE 0 END) AS incidents,
+        SUM(CASE WHEN ${categories.startedAt} < :from THEN 1 ELSE 0 END) AS previous
+      FROM ${categories.from}
+      WHERE ${categories.conditions.join(' AND ')}
+      GROUP BY ${categories.key}`;
   const rows = await runReportSql<FactorRow>(queryable, sql, parameters);
   const categorised = integerOf(rows.find((row) => row.category === null)?.incidents ?? 0);
   return rows

@@ -1,18 +1,11 @@
 import type { ReadModelQueryable } from '../query-arguments';
-import { bucketIndex, bucketStarts, isoOfMs } from './buckets';
-import {
-  compareKeys,
-  factsFilterConditions,
-  groupOf,
-  integerOf,
-  runReportSql,
-  type SqlParameters,
-} from './facts-filter';
+import { bucketKey, bucketStarts, isoOfMs } from './buckets';
+import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
 import { checkTrendInput } from './report-arguments';
 import type { TrendInput, TrendPoint } from './report-types';
 
 interface TrendRow {
-  bucket: number | string;
+  bucket: string;
   group_key?: string | null;
   incidents: number | string;
 }
@@ -23,37 +16,38 @@ interface TrendRow {
  * `from`. With groupBy NONE every bucket of the period appears, 0 when empty (charts need the gaps);
  * with a dimension only the (bucket, key) pairs with incidents appear, and an incident counts once
  * under each of its services / tags / factor categories (and under none when it has none). Ordered by
- * bucketStart, then key. One statement. Throws InvalidQueryArgumentError on a bad input.
+ * bucketStart, then key. One statement (counts per day, month or year and key; the days of a week
+ * and the months of a quarter are added up here). Throws InvalidQueryArgumentError on a bad input.
  */
 export async function incidentTrend(queryable: ReadModelQueryable, input: TrendInput): Promise<TrendPoint[]> {
   const args = checkTrendInput(input);
-  const starts = bucketStarts(args.fromMs, args.toMs, args.bucket);
-  const index = bucketIndex(args.bucket, starts[0], {
-    startedAt: 'f.started_at',
-    startedAtMs: 'f.started_at_ms',
-  });
-  const group = groupOf(args.groupBy);
   const parameters: SqlParameters = { from: args.from, to: args.to };
-  const conditions = [
-    'f.started_at >= :from',
-    'f.started_at < :to',
-    ...factsFilterConditions(args.filter, 'f', parameters),
-  ];
-  const sql = `SELECT ${index.sql} AS bucket${group.key ? `, ${group.key} AS group_key` : ''}, COUNT(*) AS incidents
-    FROM incident_facts f ${group.join}
-    WHERE ${conditions.join(' AND ')}
-    GROUP BY ${group.key ? '1, 2' : '1'}`;
+  const source = reportSource({
+    dimension: args.groupBy,
+    filter: args.filter,
+    readsFacts: false,
+    period: { from: 'from', to: 'to' },
+    parameters,
+  });
+  const bucket = bucketKey(args.bucket, source.startedAt);
+  const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''}, COUNT(*) AS incidents
+    FROM ${source.from}
+    WHERE ${source.conditions.join(' AND ')}
+    GROUP BY ${source.key ? '1, 2' : '1'}`;
   const rows = await runReportSql<TrendRow>(queryable, sql, parameters);
-  const points = rows.map((row) => ({
-    bucketStart: index.startOf(integerOf(row.bucket)),
-    key: row.group_key ?? null,
-    count: integerOf(row.incidents),
-  }));
-  if (group.key === null) {
-    const counts = new Map(points.map((p) => [p.bucketStart, p.count]));
-    return starts.map((start) => ({ bucketStart: isoOfMs(start), key: null, count: counts.get(start) ?? 0 }));
-  }
-  return points
+
+  const counts = new Map<string, { bucketStart: number; key: string | null; count: number }>();
+  const at = (bucketStart: number, key: string | null) => {
+    const id = key === null ? String(bucketStart) : `${bucketStart} ${key}`;
+    let point = counts.get(id);
+    if (!point) counts.set(id, (point = { bucketStart, key, count: 0 }));
+    return point;
+  };
+  if (source.key === null)
+    for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) at(start, null);
+  for (const row of rows)
+    at(bucket.startOf(row.bucket), row.group_key ?? null).count += integerOf(row.incidents);
+  return [...counts.values()]
     .sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key))
     .map((p) => ({ bucketStart: isoOfMs(p.bucketStart), key: p.key, count: p.count }));
 }

@@ -1,14 +1,7 @@
 import type { IncidentKind } from '@kb/domain';
-import type { ReadModelQueryable } from '../query-arguments';
-import { bucketIndex, bucketStarts, isoOfMs } from './buckets';
-import {
-  compareKeys,
-  factsFilterConditions,
-  groupOf,
-  integerOf,
-  runReportSql,
-  type SqlParameters,
-} from './facts-filter';
+import { managerOf, type ReadModelQueryable } from '../query-arguments';
+import { bucketKey, bucketStarts, isoOfMs } from './buckets';
+import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
 import { checkTrendInput } from './report-arguments';
 import type { ResponseTimePoint, TrendInput } from './report-types';
 import { durationStats } from './statistics';
@@ -16,13 +9,16 @@ import { durationStats } from './statistics';
 /** Kinds a response-time report covers unless the filter names kinds: drills are left out. */
 export const RESPONSE_TIME_DEFAULT_KINDS: readonly IncidentKind[] = ['INCIDENT', 'NEAR_MISS'];
 
+/** Per day / month / year and key: the incidents and each duration of them (null when missing). */
 interface DurationRow {
-  bucket: number | string;
+  bucket: string;
   group_key?: string | null;
-  detect_ms: number | string | null;
-  acknowledge_ms: number | string | null;
-  mitigate_ms: number | string | null;
-  resolve_ms: number | string | null;
+  incidents: number | string;
+  /** A JSON array of seconds (SQLite: its text; PostgreSQL: parsed by the driver). */
+  detect: string | Array<number | null>;
+  acknowledge: string | Array<number | null>;
+  mitigate: string | Array<number | null>;
+  resolve: string | Array<number | null>;
 }
 
 interface Group {
@@ -44,34 +40,34 @@ interface Group {
  * GAME_DAY incidents are left out unless `filter.kinds` names them (then the kinds named are taken,
  * as everywhere). Statistics: see statistics.ts (percentile_cont, exact over whole milliseconds).
  *
- * One statement fetches each incident's durations in the period (integer milliseconds, from the
- * stored milestone times); the statistics are computed here, identically for both databases.
+ * One statement (a covering index range, see the report-indexes migration) hands over the durations
+ * per day / month / year and key; the statistics are computed here from the whole milliseconds,
+ * identically for both databases.
  */
 export async function responseTimes(
   queryable: ReadModelQueryable,
   input: TrendInput,
 ): Promise<ResponseTimePoint[]> {
   const args = checkTrendInput(input);
-  const starts = bucketStarts(args.fromMs, args.toMs, args.bucket);
-  const index = bucketIndex(args.bucket, starts[0], {
-    startedAt: 'f.started_at',
-    startedAtMs: 'f.started_at_ms',
-  });
-  const group = groupOf(args.groupBy);
   const parameters: SqlParameters = { from: args.from, to: args.to };
-  const filter = { ...args.filter, kinds: args.filter.kinds ?? RESPONSE_TIME_DEFAULT_KINDS };
-  const conditions = [
-    'f.started_at >= :from',
-    'f.started_at < :to',
-    ...factsFilterConditions(filter, 'f', parameters),
-  ];
-  const sql = `SELECT ${index.sql} AS bucket${group.key ? `, ${group.key} AS group_key` : ''},
-      f.detected_at_ms - f.started_at_ms AS detect_ms,
-      f.acknowledged_at_ms - f.started_at_ms AS acknowledge_ms,
-      f.mitigated_at_ms - f.started_at_ms AS mitigate_ms,
-      f.resolved_at_ms - f.started_at_ms AS resolve_ms
-    FROM incident_facts f ${group.join}
-    WHERE ${conditions.join(' AND ')}`;
+  const source = reportSource({
+    dimension: args.groupBy,
+    filter: { ...args.filter, kinds: args.filter.kinds ?? RESPONSE_TIME_DEFAULT_KINDS },
+    readsFacts: true,
+    period: { from: 'from', to: 'to' },
+    parameters,
+  });
+  const bucket = bucketKey(args.bucket, source.startedAt);
+  // Durations travel as one JSON array per day and key, not one row per incident: the same numbers,
+  // a fraction of the rows to hand over. The aggregate's name is the one difference between dialects.
+  const postgres = managerOf(queryable).connection.options.type === 'postgres';
+  const list = (column: string) => `${postgres ? 'json_agg' : 'json_group_array'}(f.${column})`;
+  const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''},
+      COUNT(*) AS incidents, ${list('detect_seconds')} AS detect, ${list('acknowledge_seconds')} AS acknowledge,
+      ${list('mitigate_seconds')} AS mitigate, ${list('resolve_seconds')} AS resolve
+    FROM ${source.from}
+    WHERE ${source.conditions.join(' AND ')}
+    GROUP BY ${source.key ? '1, 2' : '1'}`;
   const rows = await runReportSql<DurationRow>(queryable, sql, parameters);
 
   const groups = new Map<string, Group>();
@@ -84,14 +80,15 @@ export async function responseTimes(
     }
     return found;
   };
-  if (group.key === null) for (const start of starts) groupAt(start, null);
+  if (source.key === null)
+    for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) groupAt(start, null);
   for (const row of rows) {
-    const found = groupAt(index.startOf(integerOf(row.bucket)), row.group_key ?? null);
-    found.incidents += 1;
-    if (row.detect_ms !== null) found.detect.push(integerOf(row.detect_ms));
-    if (row.acknowledge_ms !== null) found.acknowledge.push(integerOf(row.acknowledge_ms));
-    if (row.mitigate_ms !== null) found.mitigate.push(integerOf(row.mitigate_ms));
-    if (row.resolve_ms !== null) found.resolve.push(integerOf(row.resolve_ms));
+    const found = groupAt(bucket.startOf(row.bucket), row.group_key ?? null);
+    found.incidents += integerOf(row.incidents);
+    addMillis(found.detect, row.detect);
+    addMillis(found.acknowledge, row.acknowledge);
+    addMillis(found.mitigate, row.mitigate);
+    addMillis(found.resolve, row.resolve);
   }
   return [...groups.values()]
     .sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key))
@@ -104,4 +101,15 @@ export async function responseTimes(
       mitigate: durationStats(g.mitigate),
       resolve: durationStats(g.resolve),
     }));
+}
+
+/**
+ * Adds the present durations of a JSON array to `millis`. A stored duration is the double the
+ * projection computed as milliseconds / 1000; both databases give it back to within far less than
+ * half a millisecond (PostgreSQL exactly; SQLite's JSON to 15 significant digits), so rounding
+ * recovers the whole milliseconds exactly.
+ */
+function addMillis(millis: number[], seconds: string | Array<number | null>): void {
+  const values = typeof seconds === 'string' ? (JSON.parse(seconds) as Array<number | null>) : seconds;
+  for (const value of values) if (value !== null) millis.push(Math.round(value * 1000));
 }

@@ -15,7 +15,7 @@ import type { DurationStats } from './report-types';
 
 /** The p-th percentile (p = k / d, 0 <= k <= d) of integers sorted ascending, divided by `scale`. */
 export function percentileOfSorted(
-  sorted: readonly number[],
+  sorted: ArrayLike<number>,
   k: number,
   d: number,
   scale = 1,
@@ -33,21 +33,19 @@ export function percentileOfSorted(
 }
 
 /** The arithmetic mean divided by `scale`: an exact integer sum, one division. Null for no values. */
-export function meanOf(values: readonly number[], scale = 1): number | null {
+export function meanOf(values: ArrayLike<number>, scale = 1): number | null {
   if (values.length === 0) return null;
   let sum = 0;
-  for (const value of values) sum += value;
+  for (let i = 0; i < values.length; i++) sum += values[i];
   return sum / (values.length * scale);
 }
 
 const MS_PER_SECOND = 1000;
 
-/**
- * The contract's DurationStats of durations given in whole milliseconds (any order), in seconds.
- * Sorts `millis` in place.
- */
-export function durationStats(millis: number[]): DurationStats {
-  millis.sort((a, b) => a - b);
+/** The contract's DurationStats of durations given in whole milliseconds (any order), in seconds. */
+export function durationStats(durations: ArrayLike<number>): DurationStats {
+  // A typed array sorts numerically, natively (no comparator calls).
+  const millis = Float64Array.from(durations).sort();
   return {
     count: millis.length,
     meanSeconds: meanOf(millis, MS_PER_SECOND),
