@@ -15,3 +15,5 @@ export { durationStats, meanOf, percentileOfSorted } from './statistics';
 export { incidentTrend } from './incident-trend.query';
 export { responseTimes, RESPONSE_TIME_DEFAULT_KINDS } from './response-times.query';
 export { contributingFactors } from './contributing-factors.query';
+export { actionItemHealth } from './action-item-health.query';
+export { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';

@@ -41,8 +41,6 @@ export async function recurrence(
     from: period.from,
     to: period.to,
     windowFrom: new Date(period.fromMs - RECURRENCE_WINDOW_MS).toISOString(),
-    fromMs: period.fromMs,
-    windowMs: RECURRENCE_WINDOW_MS,
   };
   const filter = factsFilterConditions(period.filter, 'f', parameters);
   const inPeriod = `SELECT f.incident_id FROM incident_facts f
@@ -56,22 +54,19 @@ export async function recurrence(
     JOIN incident_fact_services s ON s.incident_id = f.incident_id
     JOIN incident_fact_factor_categories c ON c.incident_id = f.incident_id
     WHERE f.started_at >= :windowFrom AND f.started_at < :to`;
+  // period_pairs: the pairs of the period's incidents; a cluster is a pair with an earlier > 0.
   const sql = `WITH period AS (${inPeriod}),
     pairs AS (${pairs}),
-    recurring AS (
-      SELECT p.incident_id, p.service, p.category FROM pairs p JOIN period USING (incident_id)
-      WHERE p.earlier > 0),
-    clusters AS (
-      SELECT p.service, p.category, COUNT(*) AS size FROM pairs p JOIN period USING (incident_id)
-      WHERE EXISTS (SELECT 1 FROM recurring r WHERE r.service = p.service AND r.category = p.category)
-      GROUP BY p.service, p.category)
+    period_pairs AS (
+      SELECT p.incident_id, p.service, p.category, p.earlier FROM pairs p JOIN period USING (incident_id))
     SELECT 'count' AS what, NULL AS service, NULL AS category,
       (SELECT COUNT(*) FROM period) AS incidents,
       (SELECT COUNT(*) FROM period WHERE
-        incident_id IN (SELECT incident_id FROM recurring)
+        incident_id IN (SELECT incident_id FROM period_pairs WHERE earlier > 0)
         OR incident_id IN (SELECT l.incident_id FROM incident_fact_recurrence_links l)) AS recurrences
     UNION ALL
-    SELECT 'cluster', service, category, size, NULL FROM clusters`;
+    SELECT 'cluster', service, category, COUNT(*), NULL FROM period_pairs
+    GROUP BY service, category HAVING MAX(earlier) > 0`;
   const rows = await runReportSql<Record<string, unknown>>(queryable, sql, parameters);
   let incidents = 0;
   let recurrences = 0;
