@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
 import { ActionItemsApiModule } from './action-items/action-items-api.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
@@ -21,6 +22,7 @@ export class AppModule {
         ReadSideModule.forRoot(config.readModels),
         IncidentsApiModule,
         ActionItemsApiModule,
+        AnalyticsModule,
         ApiKeysModule.register(config),
         WebhooksModule,
         GraphQLApiModule.forRoot(config.graphql),

@@ -44,7 +44,15 @@ describe('the API on the embedded default (over HTTP)', () => {
     const body = (await started.json()) as { status: string; eventStore: unknown; projections: unknown[] };
     expect(body).toMatchObject({ status: 'ok', eventStore: { lastPosition: bootstrapKey.position } });
     expect(body.projections).toEqual(
-      ['incidents', 'action-items', 'search', 'incident-facts', 'api-keys', 'webhooks'].map((name) => ({
+      [
+        'incidents',
+        'action-items',
+        'search',
+        'incident-facts',
+        'api-keys',
+        'webhooks',
+        'action-item-history',
+      ].map((name) => ({
         name,
         checkpoint: bootstrapKey.position,
         state: expect.stringMatching(/^(catching-up|live)$/),

@@ -25,6 +25,7 @@ describe('projection status and admin operations over GraphQL', () => {
       'incident-facts',
       'api-keys',
       'webhooks',
+      'action-item-history',
     ]);
     for (const projection of projections)
       expect(projection).toMatchObject({ lag: 0, state: 'live', deadLetters: 0, lastError: null });

@@ -10,6 +10,7 @@ import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 import { SearchDocumentRow } from './search/search-document.entity';
 import { WebhookRow } from './webhook/webhook.entity';
+import { ActionItemVersionRow } from './action-item-history/action-item-version.entity';
 
 export type ReadModelDatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -24,6 +25,7 @@ export const READ_MODEL_ENTITIES = [
   SearchDocumentRow,
   ApiKeyRow,
   WebhookRow,
+  ActionItemVersionRow,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { ActionItemProjection } from './action-item/action-item.projection';
+import { ActionItemHistoryProjection } from './action-item-history/action-item-history.projection';
 import { ApiKeyProjection } from './api-key/api-key.projection';
 import { IncidentFactsProjection } from './incident-facts/incident-facts.projection';
 import { IncidentProjection } from './incident/incident.projection';
@@ -14,4 +15,5 @@ export const readModelProjections = (): Projection[] => [
   new IncidentFactsProjection(),
   new ApiKeyProjection(),
   new WebhookProjection(),
+  new ActionItemHistoryProjection(),
 ];

@@ -5,6 +5,8 @@ import { DeadLetters1767225900000 } from './1767225900000-dead-letters.migration
 import { ApiKeys1767226000000 } from './1767226000000-api-keys.migration';
 import { ListQueryIndexes1767226100000 } from './1767226100000-list-query-indexes.migration';
 import { Webhooks1767226300000 } from './1767226300000-webhooks.migration';
+import { ReportIndexes1767226400000 } from './1767226400000-report-indexes.migration';
+import { ActionItemStatusHistory1767226500000 } from './1767226500000-action-item-status-history.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -15,4 +17,6 @@ export const READ_MODEL_MIGRATIONS = [
   ApiKeys1767226000000,
   ListQueryIndexes1767226100000,
   Webhooks1767226300000,
+  ReportIndexes1767226400000,
+  ActionItemStatusHistory1767226500000,
 ];

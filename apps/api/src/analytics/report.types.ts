@@ -1,0 +1,200 @@
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import type { FactorCategory } from '@kb/domain';
+import type { ActionItemDimension, TimeBucket, TrendDimension } from '@kb/read-models';
+import {
+  ActionItemDimensionEnum,
+  FactorCategoryEnum,
+  TimeBucketEnum,
+  TrendDimensionEnum,
+} from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+import { IncidentFilterInput } from '../incidents/incident.resolver';
+
+@InputType('TrendInput', { description: 'Half-open period [from, to).' })
+export class TrendInputType {
+  @Field(() => DateTimeScalar)
+  from!: string;
+
+  @Field(() => DateTimeScalar)
+  to!: string;
+
+  @Field(() => TimeBucketEnum, { description: 'UTC buckets; WEEK is the ISO week, starting Monday.' })
+  bucket!: TimeBucket;
+
+  @Field(() => TrendDimensionEnum, { nullable: true, defaultValue: 'NONE' })
+  groupBy!: TrendDimension;
+
+  @Field(() => IncidentFilterInput, { nullable: true })
+  filter?: IncidentFilterInput | null;
+}
+
+@ObjectType()
+export class TrendPoint {
+  @Field(() => DateTimeScalar)
+  bucketStart!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The group's value (service name, SEV2, ...); null when groupBy is NONE.",
+  })
+  key!: string | null;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({
+  description:
+    'Durations in seconds, each measured from startedAt. Incidents missing the milestone are left out of that statistic. The median and p90 interpolate linearly between the closest ranks (as PostgreSQL percentile_cont).',
+})
+export class DurationStats {
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Float, { nullable: true })
+  meanSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  medianSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90Seconds!: number | null;
+}
+
+@ObjectType({
+  description:
+    'Time to detect = detectedAt - startedAt; acknowledge = acknowledgedAt - startedAt; mitigate = mitigatedAt - startedAt; resolve = resolvedAt - startedAt. CHAOS_EXPERIMENT and GAME_DAY incidents are left out unless the filter names those kinds.',
+})
+export class ResponseTimePoint {
+  @Field(() => DateTimeScalar)
+  bucketStart!: string;
+
+  @Field(() => String, { nullable: true })
+  key!: string | null;
+
+  @Field(() => Int)
+  incidents!: number;
+
+  @Field(() => DurationStats)
+  detect!: DurationStats;
+
+  @Field(() => DurationStats)
+  acknowledge!: DurationStats;
+
+  @Field(() => DurationStats)
+  mitigate!: DurationStats;
+
+  @Field(() => DurationStats)
+  resolve!: DurationStats;
+}
+
+@InputType('PeriodInput', {
+  description: 'Half-open period [from, to); the previous period is the one of equal length just before it.',
+})
+export class PeriodInputType {
+  @Field(() => DateTimeScalar)
+  from!: string;
+
+  @Field(() => DateTimeScalar)
+  to!: string;
+
+  @Field(() => IncidentFilterInput, { nullable: true })
+  filter?: IncidentFilterInput | null;
+}
+
+@ObjectType()
+export class FactorRank {
+  @Field(() => FactorCategoryEnum)
+  category!: FactorCategory;
+
+  @Field(() => Int, {
+    description:
+      'Incidents in the period with at least one non-retracted TRIGGER or CONTRIBUTING_FACTOR finding of this category.',
+  })
+  incidents!: number;
+
+  @Field(() => Float, {
+    description: 'incidents / all incidents in the period that have any categorised finding.',
+  })
+  share!: number;
+
+  @Field(() => Int)
+  previousPeriodIncidents!: number;
+}
+
+@InputType('ActionItemHealthInput')
+export class ActionItemHealthInputType {
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Counts as of this instant (default: now); overdue is judged at it.',
+  })
+  asOf?: string | null;
+
+  @Field(() => ActionItemDimensionEnum, { nullable: true, defaultValue: 'NONE' })
+  groupBy!: ActionItemDimension;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Only action items of incidents started in [from, to).',
+  })
+  from?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  to?: string | null;
+}
+
+@ObjectType()
+export class ActionItemHealthRow {
+  @Field(() => String, { nullable: true })
+  key!: string | null;
+
+  @Field(() => Int)
+  open!: number;
+
+  @Field(() => Int)
+  inProgress!: number;
+
+  @Field(() => Int)
+  done!: number;
+
+  @Field(() => Int)
+  wontDo!: number;
+
+  @Field(() => Int)
+  overdue!: number;
+
+  @Field(() => Float, { description: 'done / (open + inProgress + done), 0 when that is 0.' })
+  completionRate!: number;
+
+  @Field(() => Float, { nullable: true })
+  medianDaysToClose!: number | null;
+}
+
+@ObjectType()
+export class RecurrenceCluster {
+  @Field()
+  service!: string;
+
+  @Field(() => FactorCategoryEnum)
+  category!: FactorCategory;
+
+  incidentIds!: readonly string[];
+}
+
+@ObjectType({
+  description:
+    'An incident recurs when it is linked RECURRENCE_OF an earlier one, or when an earlier incident started within 90 days before it shares a service and a contributing-factor category with it.',
+})
+export class RecurrenceReport {
+  @Field(() => Int)
+  incidents!: number;
+
+  @Field(() => Int)
+  recurrences!: number;
+
+  @Field(() => Float, { description: 'recurrences / incidents, 0 when incidents is 0.' })
+  repeatRate!: number;
+
+  @Field(() => [RecurrenceCluster])
+  clusters!: RecurrenceCluster[];
+}

@@ -1,0 +1,2 @@
+export * from './action-item-version.entity';
+export * from './action-item-history.projection';

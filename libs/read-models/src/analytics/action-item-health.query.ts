@@ -1,0 +1,159 @@
+import { InvalidQueryArgumentError, type ReadModelQueryable } from '../query-arguments';
+import { compareKeys, integerOf, runReportSql, type SqlParameters } from './facts-filter';
+import { reportTime } from './report-arguments';
+import {
+  ACTION_ITEM_DIMENSIONS,
+  type ActionItemDimension,
+  type ActionItemHealthInput,
+  type ActionItemHealthRow,
+} from './report-types';
+import { percentileOfSorted } from './statistics';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The contract's actionItemHealth: action items counted by the status each had AT `asOf`, from the
+ * versions in action_item_status_history (see ActionItemHistoryProjection for when a version
+ * starts). So:
+ * - an item opened after asOf counts nowhere; one reopened after asOf counts as DONE or WONT_DO;
+ * - priority, owner team and due date are also those of asOf (a due date moved later does not undo
+ *   an overdue of the past); the item's incident (its services, its startedAt for from/to) is as it
+ *   is now: incidents have no history in the read models;
+ * - overdue: OPEN or IN_PROGRESS at asOf with a due date before asOf;
+ * - completionRate = done / (open + inProgress + done), 0 when that is 0 (WONT_DO is left out);
+ * - medianDaysToClose: median of (completedAt - openedAt) in days over the items DONE at asOf (a
+ *   WONT_DO item was not closed by doing it: it is not in the median; an item reopened and done again
+ *   counts from its opening to its last completion); null when none is DONE.
+ * - from/to: only items of incidents started in [from, to) (either bound may be given alone).
+ * Rows: groupBy NONE gives exactly one row (key null), zeros when there is nothing; otherwise one row
+ * per key holding any item (SERVICE: an item counts once under each of its incident's services, and
+ * not at all when the incident has none), in key order (byte-wise). Never by assignee or anyone.
+ *
+ * Two statements: the counts, and the middle closing times per key (window functions).
+ */
+export async function actionItemHealth(
+  queryable: ReadModelQueryable,
+  input: ActionItemHealthInput,
+): Promise<ActionItemHealthRow[]> {
+  const asOf = reportTime('input.asOf', input.asOf);
+  const from = input.from == null ? null : reportTime('input.from', input.from);
+  const to = input.to == null ? null : reportTime('input.to', input.to);
+  if (from !== null && to !== null && to <= from)
+    throw new InvalidQueryArgumentError(
+      'input.to',
+      `must be after input.from (the period is [from, to)); got from ${from}, to ${to}.`,
+    );
+  const groupBy = input.groupBy ?? 'NONE';
+  if (!(ACTION_ITEM_DIMENSIONS as readonly string[]).includes(groupBy))
+    throw new InvalidQueryArgumentError(
+      'input.groupBy',
+      `'${String(groupBy)}' is not one of ${ACTION_ITEM_DIMENSIONS.join(', ')}.`,
+    );
+
+  const parameters: SqlParameters = { asOf };
+  const joins: string[] = [];
+  if (from !== null || to !== null) {
+    const period: string[] = [];
+    if (from !== null) {
+      parameters.from = from;
+      period.push('f.started_at >= :from');
+    }
+    if (to !== null) {
+      parameters.to = to;
+      period.push('f.started_at < :to');
+    }
+    joins.push(`JOIN incident_facts f ON f.incident_id = h.incident_id AND ${period.join(' AND ')}`);
+  }
+  const key = keyOf(groupBy);
+  if (groupBy === 'SERVICE') joins.push('JOIN incident_fact_services s ON s.incident_id = h.incident_id');
+  // The versions valid at asOf: one per item opened by then.
+  const valid = `FROM action_item_status_history h ${joins.join(' ')}
+    WHERE h.to_at > :asOf AND h.from_at <= :asOf`;
+  const groupClause = key === null ? '' : 'GROUP BY 1';
+
+  const counts = await runReportSql<Record<string, unknown>>(
+    queryable,
+    `SELECT ${key ?? 'NULL'} AS group_key,
+      SUM(CASE WHEN h.status = 'OPEN' THEN 1 ELSE 0 END) AS open_count,
+      SUM(CASE WHEN h.status = 'IN_PROGRESS' THEN 1 ELSE 0 END) AS in_progress_count,
+      SUM(CASE WHEN h.status = 'DONE' THEN 1 ELSE 0 END) AS done_count,
+      SUM(CASE WHEN h.status = 'WONT_DO' THEN 1 ELSE 0 END) AS wont_do_count,
+      SUM(CASE WHEN h.status IN ('OPEN', 'IN_PROGRESS') AND h.due_date < :asOf THEN 1 ELSE 0 END)
+        AS overdue_count
+    ${valid} ${groupClause}`,
+    parameters,
+  );
+  // The one or two middle closing times of each key (rank (n+1)/2 and (n+2)/2, 1-based).
+  const middles = await runReportSql<Record<string, unknown>>(
+    queryable,
+    `SELECT group_key, closed_after_ms, n FROM (
+       SELECT ${key ?? 'NULL'} AS group_key, h.closed_after_ms,
+         ROW_NUMBER() OVER (PARTITION BY ${key ?? 'NULL'} ORDER BY h.closed_after_ms) AS r,
+         COUNT(*) OVER (PARTITION BY ${key ?? 'NULL'}) AS n
+       ${valid} AND h.status = 'DONE') m
+     WHERE r = (n + 1) / 2 OR r = (n + 2) / 2
+     ORDER BY closed_after_ms`,
+    parameters,
+  );
+  const middleOf = new Map<string | null, number[]>();
+  for (const row of middles) {
+    const k = keyValue(row.group_key);
+    middleOf.set(k, [...(middleOf.get(k) ?? []), integerOf(row.closed_after_ms)]);
+  }
+
+  const rows = counts
+    .filter((row) => key === null || row.group_key !== null)
+    .map((row): ActionItemHealthRow => {
+      const open = integerOf(row.open_count ?? 0);
+      const inProgress = integerOf(row.in_progress_count ?? 0);
+      const done = integerOf(row.done_count ?? 0);
+      const k = keyValue(row.group_key);
+      const middle = middleOf.get(k) ?? [];
+      return {
+        key: k,
+        open,
+        inProgress,
+        done,
+        wontDo: integerOf(row.wont_do_count ?? 0),
+        overdue: integerOf(row.overdue_count ?? 0),
+        completionRate: open + inProgress + done === 0 ? 0 : done / (open + inProgress + done),
+        // The mean of the one or two middle values: the median (see statistics.ts).
+        medianDaysToClose: percentileOfSorted(middle, 1, 2, DAY_MS),
+      };
+    });
+  if (key === null && rows.length === 0) rows.push(emptyRow());
+  return rows.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** The group key of a version row `h` (with `s` the incident's services for SERVICE); null for NONE. */
+function keyOf(dimension: ActionItemDimension): string | null {
+  switch (dimension) {
+    case 'NONE':
+      return null;
+    case 'OWNER_TEAM':
+      return 'h.owner_team';
+    case 'PRIORITY':
+      return 'h.priority';
+    case 'TYPE':
+      return 'h.type';
+    case 'SERVICE':
+      return 's.service';
+  }
+}
+
+function keyValue(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function emptyRow(): ActionItemHealthRow {
+  return {
+    key: null,
+    open: 0,
+    inProgress: 0,
+    done: 0,
+    wontDo: 0,
+    overdue: 0,
+    completionRate: 0,
+    medianDaysToClose: null,
+  };
+}

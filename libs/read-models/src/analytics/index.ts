@@ -1,0 +1,19 @@
+export * from './report-types';
+export {
+  checkFactsFilter,
+  checkPeriodInput,
+  checkTrendInput,
+  MAX_REPORT_BUCKETS,
+  MAX_REPORT_YEARS,
+  reportTime,
+  type CheckedPeriod,
+  type CheckedTrend,
+  type FactsFilter,
+} from './report-arguments';
+export { bucketStartOf, bucketStarts, countBuckets, nextBucketStart } from './buckets';
+export { durationStats, meanOf, percentileOfSorted } from './statistics';
+export { incidentTrend } from './incident-trend.query';
+export { responseTimes, RESPONSE_TIME_DEFAULT_KINDS } from './response-times.query';
+export { contributingFactors } from './contributing-factors.query';
+export { actionItemHealth } from './action-item-health.query';
+export { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';

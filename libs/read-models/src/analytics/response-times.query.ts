@@ -1,0 +1,115 @@
+import type { IncidentKind } from '@kb/domain';
+import { managerOf, type ReadModelQueryable } from '../query-arguments';
+import { bucketKey, bucketStarts, isoOfMs } from './buckets';
+import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
+import { checkTrendInput } from './report-arguments';
+import type { ResponseTimePoint, TrendInput } from './report-types';
+import { durationStats } from './statistics';
+
+/** Kinds a response-time report covers unless the filter names kinds: drills are left out. */
+export const RESPONSE_TIME_DEFAULT_KINDS: readonly IncidentKind[] = ['INCIDENT', 'NEAR_MISS'];
+
+/** Per day / month / year and key: the incidents and each duration of them (null when missing). */
+interface DurationRow {
+  bucket: string;
+  group_key?: string | null;
+  incidents: number | string;
+  /** A JSON array of seconds (SQLite: its text; PostgreSQL: parsed by the driver). */
+  detect: string | Array<number | null>;
+  acknowledge: string | Array<number | null>;
+  mitigate: string | Array<number | null>;
+  resolve: string | Array<number | null>;
+}
+
+interface Group {
+  readonly bucketStart: number;
+  readonly key: string | null;
+  incidents: number;
+  readonly detect: number[];
+  readonly acknowledge: number[];
+  readonly mitigate: number[];
+  readonly resolve: number[];
+}
+
+/**
+ * The contract's responseTimes: per UTC bucket and group (as incidentTrend: calendar-aligned buckets,
+ * every bucket zero-filled with groupBy NONE, only groups with incidents otherwise, an incident under
+ * each of its values of a multi-valued dimension), the incidents started in [from, to) and the
+ * DurationStats of their time to detect, acknowledge, mitigate and resolve (seconds from startedAt;
+ * an incident without the milestone is left out of that statistic only). CHAOS_EXPERIMENT and
+ * GAME_DAY incidents are left out unless `filter.kinds` names them (then the kinds named are taken,
+ * as everywhere). Statistics: see statistics.ts (percentile_cont, exact over whole milliseconds).
+ *
+ * One statement (a covering index range, see the report-indexes migration) hands over the durations
+ * per day / month / year and key; the statistics are computed here from the whole milliseconds,
+ * identically for both databases.
+ */
+export async function responseTimes(
+  queryable: ReadModelQueryable,
+  input: TrendInput,
+): Promise<ResponseTimePoint[]> {
+  const args = checkTrendInput(input);
+  const parameters: SqlParameters = { from: args.from, to: args.to };
+  const source = reportSource({
+    dimension: args.groupBy,
+    filter: { ...args.filter, kinds: args.filter.kinds ?? RESPONSE_TIME_DEFAULT_KINDS },
+    readsFacts: true,
+    period: { from: 'from', to: 'to' },
+    parameters,
+  });
+  const bucket = bucketKey(args.bucket, source.startedAt);
+  // Durations travel as one JSON array per day and key, not one row per incident: the same numbers,
+  // a fraction of the rows to hand over. The aggregate's name is the one difference between dialects.
+  const postgres = managerOf(queryable).connection.options.type === 'postgres';
+  const list = (column: string) => `${postgres ? 'json_agg' : 'json_group_array'}(f.${column})`;
+  const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''},
+      COUNT(*) AS incidents, ${list('detect_seconds')} AS detect, ${list('acknowledge_seconds')} AS acknowledge,
+      ${list('mitigate_seconds')} AS mitigate, ${list('resolve_seconds')} AS resolve
+    FROM ${source.from}
+    WHERE ${source.conditions.join(' AND ')}
+    GROUP BY ${source.key ? '1, 2' : '1'}`;
+  const rows = await runReportSql<DurationRow>(queryable, sql, parameters);
+
+  const groups = new Map<string, Group>();
+  const groupAt = (bucketStart: number, key: string | null): Group => {
+    const id = key === null ? String(bucketStart) : `${bucketStart} ${key}`;
+    let found = groups.get(id);
+    if (!found) {
+      found = { bucketStart, key, incidents: 0, detect: [], acknowledge: [], mitigate: [], resolve: [] };
+      groups.set(id, found);
+    }
+    return found;
+  };
+  if (source.key === null)
+    for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) groupAt(start, null);
+  for (const row of rows) {
+    const found = groupAt(bucket.startOf(row.bucket), row.group_key ?? null);
+    found.incidents += integerOf(row.incidents);
+    addMillis(found.detect, row.detect);
+    addMillis(found.acknowledge, row.acknowledge);
+    addMillis(found.mitigate, row.mitigate);
+    addMillis(found.resolve, row.resolve);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key))
+    .map((g) => ({
+      bucketStart: isoOfMs(g.bucketStart),
+      key: g.key,
+      incidents: g.incidents,
+      detect: durationStats(g.detect),
+      acknowledge: durationStats(g.acknowledge),
+      mitigate: durationStats(g.mitigate),
+      resolve: durationStats(g.resolve),
+    }));
+}
+
+/**
+ * Adds the present durations of a JSON array to `millis`. A stored duration is the double the
+ * projection computed as milliseconds / 1000; both databases give it back to within far less than
+ * half a millisecond (PostgreSQL exactly; SQLite's JSON to 15 significant digits), so rounding
+ * recovers the whole milliseconds exactly.
+ */
+function addMillis(millis: number[], seconds: string | Array<number | null>): void {
+  const values = typeof seconds === 'string' ? (JSON.parse(seconds) as Array<number | null>) : seconds;
+  for (const value of values) if (value !== null) millis.push(Math.round(value * 1000));
+}
