@@ -1,3 +1,4 @@
+import { ACTION_ITEM_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
@@ -27,6 +28,7 @@ import { CURRENT_VERSION_END, ActionItemVersionRow } from './action-item-version
  */
 export class ActionItemHistoryProjection implements Projection {
   readonly name = 'action-item-history';
+  readonly streamPrefixes = [ACTION_ITEM_STREAM_PREFIX];
   readonly tables = ['action_item_status_history'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {

@@ -1,3 +1,4 @@
+import { ACTION_ITEM_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
@@ -16,6 +17,7 @@ import { ActionItemRow } from './action-item.entity';
  */
 export class ActionItemProjection implements Projection {
   readonly name = 'action-items';
+  readonly streamPrefixes = [ACTION_ITEM_STREAM_PREFIX];
   readonly tables = ['action_items'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {

@@ -1,3 +1,4 @@
+import { API_KEY_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { isApiKeyEvent, type ProjectedEvent } from '../projector/projected-event';
 import type { Projection } from '../projector/projection';
@@ -10,6 +11,7 @@ import { ApiKeyRow } from './api-key.entity';
  */
 export class ApiKeyProjection implements Projection {
   readonly name = 'api-keys';
+  readonly streamPrefixes = [API_KEY_STREAM_PREFIX];
   readonly tables = ['api_keys'];
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {

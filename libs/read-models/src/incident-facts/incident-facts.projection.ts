@@ -1,3 +1,4 @@
+import { INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { CAUSAL_FINDING_KINDS, type IncidentRevised, type Milestone } from '@kb/domain';
 import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../projector/batch-rows';
@@ -48,6 +49,7 @@ const FINDING_EVENTS = new Set<ProjectedIncidentEvent['type']>([
  */
 export class IncidentFactsProjection implements Projection {
   readonly name = 'incident-facts';
+  readonly streamPrefixes = [INCIDENT_STREAM_PREFIX];
   readonly tables = [
     'incident_fact_recurrence_links',
     'incident_fact_findings',

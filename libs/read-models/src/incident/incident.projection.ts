@@ -1,3 +1,4 @@
+import { INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import type { IncidentReported, Milestone } from '@kb/domain';
 import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../projector/batch-rows';
@@ -36,6 +37,7 @@ type Event<Type extends ProjectedIncidentEvent['type']> = Extract<ProjectedIncid
  */
 export class IncidentProjection implements Projection {
   readonly name = 'incidents';
+  readonly streamPrefixes = [INCIDENT_STREAM_PREFIX];
   readonly tables = [
     'incident_links',
     'timeline_entries',

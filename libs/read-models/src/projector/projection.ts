@@ -11,6 +11,12 @@ export interface Projection {
   readonly name: string;
   /** The tables holding only this projection's rows; a rebuild empties them (in this order). */
   readonly tables: readonly string[];
+  /**
+   * The stream prefixes whose events it reads (it must ignore every other event). A live batch with
+   * none of them commits nothing for it: its checkpoint moves on in memory and is saved at most once
+   * a second. Absent: it reads every projected stream.
+   */
+  readonly streamPrefixes?: readonly string[];
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
   /**
    * Optional, for speed: applies `events` (in log order) leaving exactly the rows that `apply`

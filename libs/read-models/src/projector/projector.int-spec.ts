@@ -1,5 +1,6 @@
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import type { EntityManager } from 'typeorm';
+import { ActionItemRow } from '../action-item/action-item.entity';
 import { ActionItemProjection } from '../action-item/action-item.projection';
 import { IncidentRow } from '../incident/incident.entity';
 import { IncidentProjection } from '../incident/incident.projection';
@@ -72,6 +73,31 @@ describeOnReadModelDatabases('projector', (databases) => {
       'DROP TRIGGER refuse_parking' +
         (bed.dataSource.options.type === 'postgres' ? ' ON projection_dead_letters' : ''),
     );
+
+  it('skips batches of streams a projection does not read: no transaction, the checkpoint moves on and is saved', async () => {
+    const frozen = new Date('2026-03-01T12:00:00.000Z'); // no once-a-second save during the test
+    const projector = await startProjector([new RecordingProjection(), new ActionItemProjection()], {
+      clock: () => frozen,
+    });
+    await report('only incident events');
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+    const transactions = jest.spyOn(bed.dataSource, 'transaction');
+    await report('another one');
+    await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+
+    // One transaction: the incident projection's. The action-item one skipped the batch.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+    expect(projector.status().map((status) => status.checkpoint)).toEqual([
+      bed.writer.lastPosition,
+      bed.writer.lastPosition,
+    ]);
+    expect(await checkpointOf(bed.dataSource, 'action-items')).not.toBe(bed.writer.lastPosition);
+
+    await projector.stop();
+    expect(await checkpointOf(bed.dataSource, 'action-items')).toBe(bed.writer.lastPosition);
+    expect(await bed.dataSource.manager.count(ActionItemRow)).toBe(0);
+  });
 
   it('commits nothing of a catch-up batch that fails midway: neither rows nor checkpoint', async () => {
     const first = await report('first');
@@ -348,8 +374,12 @@ describeOnReadModelDatabases('projector', (databases) => {
       text: 'x',
     });
     await expect(projector.waitForPosition(next, 10_000)).resolves.toBe(true);
-    expect(await checkpointOf(bed.dataSource, 'action-items')).toBe(next);
+    expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(next);
+    // The action-item projection reads no incident event: its checkpoint moved on in memory, and is
+    // stored at the latest when it stops.
+    expect(projector.status()[1].checkpoint).toBe(next);
     await projector.stop();
+    expect(await checkpointOf(bed.dataSource, 'action-items')).toBe(next);
   });
 
   it('catches up a backlog larger than catchUpBatchSize, batch after batch', async () => {

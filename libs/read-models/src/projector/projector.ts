@@ -19,7 +19,7 @@ export interface ProjectorOptions {
   readonly liveBatchSize?: number;
   /** Wait before a failed projection follows the store again from its checkpoint. Default 1 s. */
   readonly retryDelayMs?: number;
-  /** Wall clock for checkpoint `updated_at` only; read-model rows never see it. */
+  /** Wall clock for checkpoint `updated_at` and how often skipped batches save it; read-model rows never see it. */
   readonly clock?: () => Date;
 }
 
@@ -461,6 +461,7 @@ class ProjectionRunner {
   private readonly liveBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
+  private checkpointSavedAt = 0;
 
   get name(): string {
     return this.projection.name;
@@ -485,6 +486,7 @@ class ProjectionRunner {
     if (this.running) return;
     this.stopping = false;
     this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
+    this.checkpointSavedAt = this.clock().getTime();
     this.deadLetters = await countDeadLetters(this.dataSource.manager, this.projection.name);
     this.running = this.run();
   }
@@ -495,6 +497,7 @@ class ProjectionRunner {
     await this.subscription?.close();
     await this.running;
     this.running = undefined;
+    if (this.state !== 'failed') await this.saveCheckpoint().catch(() => undefined);
     this.state = 'stopped';
   }
 
@@ -602,10 +605,12 @@ class ProjectionRunner {
   }
 
   private async commit(batch: StoredEvent[]): Promise<void> {
+    if (!this.reads(batch)) return this.skip(batch);
     const { checkpoint, parked } = await this.queue.run(() =>
       applyBatch(this.dataSource, this.projection, batch, this.clock()),
     );
     this.checkpoint = checkpoint;
+    this.checkpointSavedAt = this.clock().getTime();
     if (parked > 0) {
       this.deadLetters += parked;
       this.logger.warn(
@@ -614,7 +619,44 @@ class ProjectionRunner {
     }
     this.onCommit();
   }
+
+  /** Whether the batch holds an event of the streams the projection reads. */
+  private reads(batch: readonly StoredEvent[]): boolean {
+    const prefixes = this.projection.streamPrefixes;
+    return (
+      prefixes === undefined || batch.some((event) => prefixes.some((p) => event.streamId.startsWith(p)))
+    );
+  }
+
+  /**
+   * A batch the projection ignores whole changes none of its rows: the checkpoint moves on in memory
+   * (read-your-writes and status see it at once) and is saved at most once a second. After a crash
+   * the events since the saved one are read again and ignored again.
+   */
+  private async skip(batch: readonly StoredEvent[]): Promise<void> {
+    this.checkpoint = batch[batch.length - 1].position;
+    this.onCommit();
+    if (this.clock().getTime() - this.checkpointSavedAt < CHECKPOINT_SAVE_INTERVAL_MS) return;
+    await this.saveCheckpoint();
+  }
+
+  /** Saves the in-memory checkpoint when it is ahead of the stored one (skipped batches). */
+  private async saveCheckpoint(): Promise<void> {
+    const position = this.checkpoint;
+    if (position === null) return;
+    this.checkpointSavedAt = this.clock().getTime();
+    await this.queue.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const stored = await readCheckpoint(manager, this.projection.name);
+        if (stored === null || stored < position)
+          await saveCheckpoint(manager, this.projection.name, position, this.clock());
+      }),
+    );
+  }
 }
+
+/** How often a projection that skips batches it does not read saves how far it has got. */
+const CHECKPOINT_SAVE_INTERVAL_MS = 1_000;
 
 function pull(iterator: AsyncIterator<SubscriptionMessage>): Promise<IteratorResult<SubscriptionMessage>> {
   const next = iterator.next();

@@ -1,3 +1,4 @@
+import { ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
@@ -29,6 +30,7 @@ type DocumentChange =
  */
 export class SearchProjection implements Projection {
   readonly name = 'search';
+  readonly streamPrefixes = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREAM_PREFIX];
   readonly tables = ['search_documents'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {

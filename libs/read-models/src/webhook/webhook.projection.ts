@@ -1,3 +1,4 @@
+import { WEBHOOK_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { isWebhookEvent, type ProjectedEvent } from '../projector/projected-event';
 import type { Projection } from '../projector/projection';
@@ -10,6 +11,7 @@ import { WebhookRow } from './webhook.entity';
  */
 export class WebhookProjection implements Projection {
   readonly name = 'webhooks';
+  readonly streamPrefixes = [WEBHOOK_STREAM_PREFIX];
   readonly tables = ['webhooks'];
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
