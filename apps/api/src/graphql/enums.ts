@@ -13,6 +13,7 @@ import {
   ROLES,
   SEVERITIES,
 } from '@kb/domain';
+import { ACTION_ITEM_DIMENSIONS, TIME_BUCKETS, TREND_DIMENSIONS } from '@kb/read-models';
 
 /** A GraphQL enum whose values are the strings of a domain vocabulary list (no TypeScript enum). */
 function graphqlEnum<Value extends string>(
@@ -40,22 +41,8 @@ export const ActionItemStatusEnum = graphqlEnum('ActionItemStatus', ACTION_ITEM_
 export const PriorityEnum = graphqlEnum('Priority', PRIORITIES);
 export const LinkRelationEnum = graphqlEnum('LinkRelation', LINK_RELATIONS);
 export const MilestoneEnum = graphqlEnum('Milestone', MILESTONES);
-export const TimeBucketEnum = graphqlEnum('TimeBucket', ['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const);
-export const TrendDimensionEnum = graphqlEnum('TrendDimension', [
-  'NONE',
-  'SERVICE',
-  'SEVERITY',
-  'KIND',
-  'DETECTION_SOURCE',
-  'FACTOR_CATEGORY',
-  'TAG',
-] as const);
-export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', [
-  'NONE',
-  'OWNER_TEAM',
-  'PRIORITY',
-  'TYPE',
-  'SERVICE',
-] as const);
+export const TimeBucketEnum = graphqlEnum('TimeBucket', TIME_BUCKETS);
+export const TrendDimensionEnum = graphqlEnum('TrendDimension', TREND_DIMENSIONS);
+export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', ACTION_ITEM_DIMENSIONS);
 
 export const RoleEnum = graphqlEnum('Role', ROLES);
