@@ -1,11 +1,11 @@
 /**
  * `npm run projections:rebuild [-- <name>]`: replays the whole event log into one projection's read
- * model (or every projection's), from empty, with progress on stderr. Each projection is rebuilt in
- * one transaction, so a running service keeps answering from the old rows until the new ones commit;
- * its own projector waits meanwhile (and resumes by itself).
+ * model (or every projection's, in one pass over the log), from empty, with progress on stderr. The
+ * rebuild is one transaction, so a running service keeps answering from the old rows until the new
+ * ones commit; its own projectors wait meanwhile (and resume by themselves).
  */
 import { openEventStore } from '@kb/event-store';
-import { createReadModelDataSource, rebuildProjection } from '@kb/read-models';
+import { createReadModelDataSource, rebuildProjections } from '@kb/read-models';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { projections } from '../read-side/projections';
 
@@ -23,22 +23,24 @@ async function main(): Promise<number> {
   const store = openEventStore(config.eventStore);
   const dataSource = await createReadModelDataSource(config.readModels);
   try {
-    for (const projection of chosen) {
-      const started = Date.now();
-      const rate = (events: number) => Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
-      const result = await rebuildProjection(store, dataSource, projection, {
-        onProgress: (p) =>
-          process.stderr.write(`\r${p.projection}: ${p.events} events replayed (${rate(p.events)}/s)`),
-      });
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const started = Date.now();
+    const rate = (events: number) => Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
+    const results = await rebuildProjections(store, dataSource, chosen, {
+      onProgress: (p) =>
+        process.stderr.write(
+          `\r${chosen.map((c) => c.name).join(', ')}: ${p.events} events replayed (${rate(p.events)}/s)`,
+        ),
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`\nRebuilt in ${seconds} s:\n`);
+    for (const result of results)
       process.stderr.write(
-        `\r${projection.name}: rebuilt from ${result.events} events in ${seconds} s` +
+        `  ${result.projection}: ${result.events} events` +
           (result.parked > 0
             ? `; ${result.parked} parked as dead letters (see projection_dead_letters)`
             : '') +
           '\n',
       );
-    }
     return 0;
   } finally {
     await dataSource.destroy();

@@ -42,15 +42,12 @@ async function main(): Promise<number> {
     const dataSource = await createReadModelDataSource(config.readModels);
     let projected: Awaited<ReturnType<typeof catchUpReadModels>>;
     try {
-      let current = { name: '', started: Date.now() };
+      const rebuildStarted = Date.now();
       projected = await catchUpReadModels(store, dataSource, projections(), (p) => {
-        if (p.projection !== current.name) {
-          if (current.name !== '') process.stderr.write('\n');
-          current = { name: p.projection, started: Date.now() };
-        }
-        const perSecond = Math.round(p.events / Math.max((Date.now() - current.started) / 1000, 0.001));
+        const perSecond = Math.round(p.events / Math.max((Date.now() - rebuildStarted) / 1000, 0.001));
         process.stderr.write(
-          `\r  ${p.projection}: ${p.events.toLocaleString('en')} events (${perSecond.toLocaleString('en')}/s)`,
+          `\r  ${p.events.toLocaleString('en')} events read into ` +
+            `${p.projections.length} projections (${perSecond.toLocaleString('en')}/s)`,
         );
       });
     } finally {
@@ -72,7 +69,7 @@ async function main(): Promise<number> {
       `  severities: ${Object.entries(written.bySeverity)
         .map(([severity, n]) => `${severity} ${share(n)}`)
         .join(', ')}`,
-      `Read models rebuilt: ${projections().length} projections, ${projected.events.toLocaleString('en')} event applications ` +
+      `Read models rebuilt: ${projections().length} projections in one pass over ${projected.events.toLocaleString('en')} events, ` +
         `in ${projected.seconds.toFixed(1)} s` +
         (projected.parked > 0
           ? `; ${projected.parked} parked as dead letters (see projection_dead_letters)`
