@@ -11,8 +11,8 @@ import { Projector } from '../projector/projector';
 import { createReadModelDataSource } from '../read-model-data-source';
 import { actionItemHealth } from './action-item-health.query';
 import { DatedEvents } from './action-item-health.fixture';
-import { recurrence } from './recurrence.query';
-import { ACTION_ITEM_DIMENSIONS } from './report-types';
+import { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';
+import { ACTION_ITEM_DIMENSIONS, type RecurrenceReport } from './report-types';
 
 /** A small seeded generator (mulberry32). */
 function random(seed: number) {
@@ -37,13 +37,24 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One random history (seeded): 400 incidents over 2026 with findings (some retracted), RECURRENCE_OF
- * links and action items through their lifecycle (drops, reopens, due-date and owner changes), as
+ * links, action items through their lifecycle (drops, reopens, due-date and owner changes) and late
+ * corrections of start times and services, as
  * domain events through the real projections into SQLite and PostgreSQL. Every figure of
  * actionItemHealth and recurrence must be the same on both.
  */
 async function writeRandomHistory(events: DatedEvents, seed: number): Promise<void> {
   const rnd = random(seed);
-  const services = ['api', 'db', 'web', 'queue', 'cache', 'search'];
+  // Enough services that an incident's pairs are not all repeated within 90 days: recurrence is then
+  // a property of a few incidents, and moving one changes the answer.
+  const services = [
+    'api',
+    'db',
+    'web',
+    'queue',
+    'cache',
+    'search',
+    ...Array.from({ length: 30 }, (_, i) => `svc-${i}`),
+  ];
   const categories: readonly FactorCategory[] = FACTOR_CATEGORIES.slice(0, 5);
   const started: Array<{ id: string; at: number }> = [];
   for (let i = 0; i < 400; i++) {
@@ -121,6 +132,120 @@ async function writeRandomHistory(events: DatedEvents, seed: number): Promise<vo
       }
     }
   }
+  // Corrections late in the log: a start moved (earlier or later) or the services changed, which
+  // moves the incident's (service, category) pairs and so what recurs around them.
+  for (const { id, at } of started)
+    if (rnd.chance(0.08))
+      await events.onIncident(
+        {
+          type: 'IncidentRevised',
+          data: {
+            incidentId: id,
+            changes: rnd.chance(0.5)
+              ? { startedAt: iso(at + (rnd.int(121) - 60) * DAY) }
+              : { services: [rnd.pick(services)] },
+          },
+        },
+        iso(at + 3 * DAY),
+      );
+}
+
+interface ReferenceIncident {
+  readonly id: string;
+  readonly startedAtMs: number;
+  readonly kind: string;
+  readonly services: readonly string[];
+  readonly categories: readonly string[];
+  readonly linked: boolean;
+}
+
+/** The incidents as the fact rows hold them, for the reference below. */
+async function referenceIncidents(dataSource: DataSource): Promise<ReferenceIncident[]> {
+  const rows = async (sql: string) => dataSource.query<Array<Record<string, string>>>(sql);
+  const group = (list: Array<Record<string, string>>, column: string) => {
+    const map = new Map<string, string[]>();
+    for (const row of list) map.set(row.incident_id, [...(map.get(row.incident_id) ?? []), row[column]]);
+    return map;
+  };
+  const services = group(await rows('SELECT incident_id, service FROM incident_fact_services'), 'service');
+  const categories = group(
+    await rows('SELECT incident_id, category FROM incident_fact_factor_categories'),
+    'category',
+  );
+  const linked = new Set(
+    (await rows('SELECT incident_id FROM incident_fact_recurrence_links')).map((r) => r.incident_id),
+  );
+  return (await rows('SELECT incident_id, started_at_ms, kind FROM incident_facts')).map((row) => ({
+    id: row.incident_id,
+    startedAtMs: Number(row.started_at_ms),
+    kind: row.kind,
+    services: services.get(row.incident_id) ?? [],
+    categories: categories.get(row.incident_id) ?? [],
+    linked: linked.has(row.incident_id),
+  }));
+}
+
+/** The contract's recurrence, straight from its definition, by brute force over every pair. */
+function referenceRecurrence(
+  all: readonly ReferenceIncident[],
+  input: {
+    from: string;
+    to: string;
+    filter?: { kinds?: string[]; services?: string[]; factorCategories?: string[] };
+  },
+): RecurrenceReport {
+  const [from, to] = [Date.parse(input.from), Date.parse(input.to)];
+  const anyOf = (wanted: string[] | undefined, values: readonly string[]) =>
+    !wanted || wanted.some((value) => values.includes(value));
+  const period = all
+    .filter((i) => i.startedAtMs >= from && i.startedAtMs < to)
+    .filter((i) => anyOf(input.filter?.kinds, [i.kind]))
+    .filter((i) => anyOf(input.filter?.services, i.services))
+    .filter((i) => anyOf(input.filter?.factorCategories, i.categories))
+    .sort((a, b) => a.startedAtMs - b.startedAtMs || (a.id < b.id ? -1 : 1));
+  const pairsOf = (i: ReferenceIncident) =>
+    i.services.flatMap((s) => i.categories.map((c) => [s, c] as const));
+  const recursThrough = (i: ReferenceIncident, service: string, category: string) =>
+    all.some(
+      (j) =>
+        j.startedAtMs < i.startedAtMs &&
+        j.startedAtMs >= i.startedAtMs - RECURRENCE_WINDOW_MS &&
+        j.services.includes(service) &&
+        j.categories.includes(category),
+    );
+  const recurrences = period.filter((i) => i.linked || pairsOf(i).some(([s, c]) => recursThrough(i, s, c)));
+  const clusters = new Map<
+    string,
+    { service: string; category: FactorCategory; ids: string[]; recurs: boolean }
+  >();
+  for (const i of period)
+    for (const [service, category] of pairsOf(i)) {
+      const key = JSON.stringify([service, category]);
+      const cluster = clusters.get(key) ?? {
+        service,
+        category: category as FactorCategory,
+        ids: [],
+        recurs: false,
+      };
+      cluster.ids.push(i.id);
+      cluster.recurs ||= recursThrough(i, service, category);
+      clusters.set(key, cluster);
+    }
+  return {
+    incidents: period.length,
+    recurrences: recurrences.length,
+    repeatRate: period.length === 0 ? 0 : recurrences.length / period.length,
+    clusters: [...clusters.values()]
+      .filter((c) => c.recurs)
+      .sort(
+        (a, b) =>
+          b.ids.length - a.ids.length ||
+          (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) ||
+          (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+      )
+      .slice(0, MAX_RECURRENCE_CLUSTERS)
+      .map((c) => ({ service: c.service, category: c.category, incidentIds: c.ids })),
+  };
 }
 
 const url = process.env.TEST_DATABASE_URL;
@@ -203,15 +328,22 @@ const url = process.env.TEST_DATABASE_URL;
         { services: ['api', 'web'] },
         { factorCategories: [FACTOR_CATEGORIES[0]] },
       ];
+      const incidents = await referenceIncidents(sqlite);
       for (const period of periods)
         for (const filter of filters) {
           const input = { ...period, filter };
           const onSqlite = await recurrence(sqlite, input);
+          expect({ input, report: onSqlite }).toEqual({
+            input,
+            report: referenceRecurrence(incidents, input),
+          });
           expect({ input, report: await recurrence(postgres, input) }).toEqual({ input, report: onSqlite });
         }
       const year = await recurrence(sqlite, periods[0]);
       expect(year.incidents).toBe(400);
       expect(year.recurrences).toBeGreaterThan(0);
+      // Not degenerate either way: some incidents of the year recur and some do not.
+      expect(year.recurrences).toBeLessThan(year.incidents * 0.8);
       expect(year.clusters.length).toBeGreaterThan(0);
     });
   },

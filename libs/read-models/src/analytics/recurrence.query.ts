@@ -4,8 +4,7 @@ import { factsFilterConditions, integerOf, runReportSql, type SqlParameters } fr
 import { checkPeriodInput } from './report-arguments';
 import type { PeriodInput, RecurrenceCluster, RecurrenceReport } from './report-types';
 
-/** How far back an earlier incident makes a later one recur: 90 days, inclusive, in milliseconds. */
-export const RECURRENCE_WINDOW_MS = 90 * 86_400_000;
+export { RECURRENCE_WINDOW_MS } from '../incident-facts/recurrence-pairs';
 /** At most this many clusters are returned (the largest; see recurrence()). */
 export const MAX_RECURRENCE_CLUSTERS = 50;
 
@@ -29,8 +28,9 @@ export const MAX_RECURRENCE_CLUSTERS = 50;
  * A link alone makes no cluster. Clusters are ordered by size (descending), then service, then
  * category; at most MAX_RECURRENCE_CLUSTERS (50) are returned, the rest are left out.
  *
- * Two statements: the counts with the recurring pairs (a window over the pairs of [from - 90 days,
- * to)), and the incidents of the returned clusters.
+ * The incident-facts projection keeps whether each incident and each of its pairs recurs
+ * (recurrence-pairs.ts), so this is two statements over ranges of two indexes: the counts with every
+ * cluster of the period, and the incidents of the clusters returned.
  */
 export async function recurrence(
   queryable: ReadModelQueryable,
@@ -40,33 +40,24 @@ export async function recurrence(
   const parameters: SqlParameters = {
     from: period.from,
     to: period.to,
-    windowFrom: new Date(period.fromMs - RECURRENCE_WINDOW_MS).toISOString(),
+    fromMs: period.fromMs,
+    toMs: period.toMs,
   };
   const filter = factsFilterConditions(period.filter, 'f', parameters);
-  const inPeriod = `SELECT f.incident_id FROM incident_facts f
-    WHERE f.started_at >= :from AND f.started_at < :to${filter.map((c) => ` AND ${c}`).join('')}`;
-  // Every (service, category) pair of the incidents started in [from - 90 days, to), with how many
-  // incidents of the same pair started in the 90 days before (strictly earlier).
-  const pairs = `SELECT f.incident_id, s.service, c.category, f.started_at_ms,
-      COUNT(*) OVER (PARTITION BY s.service, c.category ORDER BY f.started_at_ms
-        RANGE BETWEEN ${RECURRENCE_WINDOW_MS} PRECEDING AND 1 PRECEDING) AS earlier
-    FROM incident_facts f
-    JOIN incident_fact_services s ON s.incident_id = f.incident_id
-    JOIN incident_fact_factor_categories c ON c.incident_id = f.incident_id
-    WHERE f.started_at >= :windowFrom AND f.started_at < :to`;
-  // period_pairs: the pairs of the period's incidents; a cluster is a pair with an earlier > 0.
-  const sql = `WITH period AS (${inPeriod}),
-    pairs AS (${pairs}),
-    period_pairs AS (
-      SELECT p.incident_id, p.service, p.category, p.earlier FROM pairs p JOIN period USING (incident_id))
-    SELECT 'count' AS what, NULL AS service, NULL AS category,
-      (SELECT COUNT(*) FROM period) AS incidents,
-      (SELECT COUNT(*) FROM period WHERE
-        incident_id IN (SELECT incident_id FROM period_pairs WHERE earlier > 0)
-        OR incident_id IN (SELECT l.incident_id FROM incident_fact_recurrence_links l)) AS recurrences
+  const inPeriod = `f.started_at >= :from AND f.started_at < :to${filter.map((c) => ` AND ${c}`).join('')}`;
+  // The pairs of the period's incidents; with a filter, only those of the incidents it keeps.
+  const pairsInPeriod = `p.started_at_ms >= :fromMs AND p.started_at_ms < :toMs${
+    filter.length > 0
+      ? ` AND p.incident_id IN (SELECT f.incident_id FROM incident_facts f WHERE ${inPeriod})`
+      : ''
+  }`;
+  const sql = `SELECT 'count' AS what, NULL AS service, NULL AS category,
+      COUNT(*) AS incidents, SUM(CASE WHEN f.recurs THEN 1 ELSE 0 END) AS recurrences
+    FROM incident_facts f WHERE ${inPeriod}
     UNION ALL
-    SELECT 'cluster', service, category, COUNT(*), NULL FROM period_pairs
-    GROUP BY service, category HAVING MAX(earlier) > 0`;
+    SELECT 'cluster', p.service, p.category, COUNT(*), NULL
+    FROM incident_fact_recurrence_pairs p WHERE ${pairsInPeriod}
+    GROUP BY p.service, p.category HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0`;
   const rows = await runReportSql<Record<string, unknown>>(queryable, sql, parameters);
   let incidents = 0;
   let recurrences = 0;
@@ -74,7 +65,7 @@ export async function recurrence(
   for (const row of rows) {
     if (row.what === 'count') {
       incidents = integerOf(row.incidents);
-      recurrences = integerOf(row.recurrences);
+      recurrences = integerOf(row.recurrences ?? 0);
     } else
       clusters.push({
         service: String(row.service),
@@ -93,7 +84,7 @@ export async function recurrence(
     incidents,
     recurrences,
     repeatRate: incidents === 0 ? 0 : recurrences / incidents,
-    clusters: await clusterIncidents(queryable, shown, inPeriod, parameters),
+    clusters: await clusterIncidents(queryable, shown, pairsInPeriod, parameters),
   };
 }
 
@@ -101,7 +92,7 @@ export async function recurrence(
 async function clusterIncidents(
   queryable: ReadModelQueryable,
   clusters: ReadonlyArray<{ service: string; category: FactorCategory }>,
-  inPeriod: string,
+  pairsInPeriod: string,
   parameters: SqlParameters,
 ): Promise<RecurrenceCluster[]> {
   if (clusters.length === 0) return [];
@@ -110,13 +101,10 @@ async function clusterIncidents(
   const categories = [...new Set(clusters.map((c) => c.category))];
   const rows = await runReportSql<Record<string, unknown>>(
     queryable,
-    `SELECT s.service, c.category, f.incident_id
-     FROM incident_facts f
-     JOIN incident_fact_services s ON s.incident_id = f.incident_id
-     JOIN incident_fact_factor_categories c ON c.incident_id = f.incident_id
-     WHERE f.incident_id IN (${inPeriod})
-       AND s.service IN (:...clusterServices) AND c.category IN (:...clusterCategories)
-     ORDER BY f.started_at, f.incident_id`,
+    `SELECT p.service, p.category, p.incident_id
+     FROM incident_fact_recurrence_pairs p
+     WHERE p.service IN (:...clusterServices) AND p.category IN (:...clusterCategories) AND ${pairsInPeriod}
+     ORDER BY p.started_at_ms, p.incident_id`,
     { ...parameters, clusterServices: services, clusterCategories: categories },
   );
   const ids = new Map<string, string[]>(clusters.map((c) => [keyOf(c.service, c.category), []]));

@@ -75,6 +75,14 @@ export class IncidentFactRow {
   /** Whether the incident has a factor category (see incident_fact_factor_categories). */
   @Column('boolean', { name: 'has_categorised_finding' })
   hasCategorisedFinding!: boolean;
+
+  /**
+   * Whether the incident recurs (see recurrence-pairs.ts): it has a RECURRENCE_OF link, or one of its
+   * (service, category) pairs recurs. Kept by the projection's recurrence refresh, never by an event
+   * alone: it depends on other incidents.
+   */
+  @Column('boolean')
+  recurs!: boolean;
 }
 
 /** One row per service of an incident; started_at is copied so a service's period is one index range. */
@@ -147,6 +155,29 @@ export class IncidentFactRecurrenceLinkRow {
   relatedIncidentId!: string;
 }
 
+/**
+ * One row per (incident, service, factor category): the pairs through which incidents recur. `recurs`:
+ * another incident with the same pair started at most 90 days before this one (exactly 90 days
+ * counts, the same instant does not). Derived from the services and factor-category rows.
+ */
+@Entity('incident_fact_recurrence_pairs')
+export class IncidentFactRecurrencePairRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  @PrimaryColumn('text')
+  service!: string;
+
+  @PrimaryColumn('text')
+  category!: FactorCategory;
+
+  @Column('bigint', { name: 'started_at_ms', transformer: epochMillis })
+  startedAtMs!: number;
+
+  @Column('boolean')
+  recurs!: boolean;
+}
+
 export const INCIDENT_FACT_ENTITIES = [
   IncidentFactRow,
   IncidentFactServiceRow,
@@ -154,4 +185,5 @@ export const INCIDENT_FACT_ENTITIES = [
   IncidentFactFactorCategoryRow,
   IncidentFactFindingRow,
   IncidentFactRecurrenceLinkRow,
+  IncidentFactRecurrencePairRow,
 ];

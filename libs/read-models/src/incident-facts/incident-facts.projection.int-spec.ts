@@ -96,6 +96,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
       mitigateSeconds: null,
       resolveSeconds: null,
       hasCategorisedFinding: false,
+      recurs: false,
     });
 
     await milestone(id, 'ACKNOWLEDGED', '2026-03-01T10:07:00.000Z');

@@ -9,6 +9,7 @@ import {
 } from '../projector/projected-event';
 import type { Projection } from '../projector/projection';
 import { isoTime } from '../read-model-time';
+import { refreshRecurrence } from './recurrence-pairs';
 import {
   IncidentFactFactorCategoryRow,
   IncidentFactFindingRow,
@@ -51,6 +52,7 @@ export class IncidentFactsProjection implements Projection {
   readonly name = 'incident-facts';
   readonly streamPrefixes = [INCIDENT_STREAM_PREFIX];
   readonly tables = [
+    'incident_fact_recurrence_pairs',
     'incident_fact_recurrence_links',
     'incident_fact_findings',
     'incident_fact_factor_categories',
@@ -228,6 +230,12 @@ class FactBatch {
     );
     await upsertRows(manager, IncidentFactFindingRow, [...this.changedFindings.values()]);
     await upsertRows(manager, IncidentFactRecurrenceLinkRow, [...this.recurrenceLinks.values()]);
+    // Services, categories and startedAt are what a pair is made of.
+    await refreshRecurrence(
+      manager,
+      new Set([...this.services.changed.keys(), ...this.categories.changed.keys()]),
+      new Set([...this.recurrenceLinks.values()].map((link) => link.incidentId)),
+    );
   }
 
   private reported(event: Event<'IncidentReported'>): void {
@@ -253,6 +261,7 @@ class FactBatch {
       ...times,
       ...durationsOf(times),
       hasCategorisedFinding: false,
+      recurs: false,
     });
     this.changedFacts.add(d.incidentId);
     this.replaceServices(d.incidentId, d.services, startedAt);

@@ -7,6 +7,7 @@ import { ListQueryIndexes1767226100000 } from './1767226100000-list-query-indexe
 import { Webhooks1767226300000 } from './1767226300000-webhooks.migration';
 import { ReportIndexes1767226400000 } from './1767226400000-report-indexes.migration';
 import { ActionItemStatusHistory1767226500000 } from './1767226500000-action-item-status-history.migration';
+import { RecurrencePairs1767226600000 } from './1767226600000-recurrence-pairs.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const READ_MODEL_MIGRATIONS = [
   Webhooks1767226300000,
   ReportIndexes1767226400000,
   ActionItemStatusHistory1767226500000,
+  RecurrencePairs1767226600000,
 ];

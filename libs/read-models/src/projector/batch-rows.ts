@@ -39,7 +39,8 @@ function quote(name: string): string {
   return `"${name}"`;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+/** `items` in consecutive slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;

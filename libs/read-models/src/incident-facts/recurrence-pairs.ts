@@ -1,0 +1,135 @@
+import type { EntityManager } from 'typeorm';
+import { chunks, deleteRowsWhereIn, loadRowsWhereIn } from '../projector/batch-rows';
+import { IncidentFactRecurrencePairRow } from './incident-fact.entity';
+
+/** How far back an earlier incident makes a later one recur: 90 days, inclusive, in milliseconds. */
+export const RECURRENCE_WINDOW_MS = 90 * 86_400_000;
+
+/** Pair windows per UPDATE (4 parameters each), incidents per IN list. */
+const WINDOWS_PER_STATEMENT = 200;
+const IDS_PER_STATEMENT = 1000;
+
+/**
+ * Keeps the recurrence pairs and flags of incident_facts true after a batch wrote the services and
+ * factor categories of `repaired` incidents (new ones, or whose services, categories or startedAt
+ * changed) and RECURRENCE_OF links of `linked` ones. Runs inside the projection's transaction, after
+ * those rows are written:
+ *
+ * 1. the pairs of the repaired incidents are derived again (services x factor categories);
+ * 2. a pair row recurs when a row of the same (service, category) started in the 90 days before it,
+ *    so a pair row added or removed at time t can change only the rows of its pair in [t, t + 90
+ *    days]: those windows (merged per pair) are checked again, and only rows whose flag changes are
+ *    written;
+ * 3. incident_facts.recurs (a link, or any recurring pair) is derived again for the repaired and
+ *    linked incidents and those whose pair flags changed.
+ *
+ * Everything is derived from rows, never from the order events came in, so a rebuild, a redelivery or
+ * any split of the log into batches leaves the same flags.
+ */
+export async function refreshRecurrence(
+  manager: EntityManager,
+  repaired: ReadonlySet<string>,
+  linked: ReadonlySet<string>,
+): Promise<void> {
+  if (repaired.size === 0 && linked.size === 0) return;
+  const postgres = manager.connection.options.type === 'postgres';
+  const p = placeholders(postgres);
+  const touched = new Set<string>([...repaired, ...linked]);
+
+  if (repaired.size > 0) {
+    const before = await loadRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', repaired);
+    await deleteRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', repaired);
+    for (const ids of chunks([...repaired], IDS_PER_STATEMENT)) {
+      const next = p();
+      await manager.query(
+        `INSERT INTO incident_fact_recurrence_pairs (incident_id, service, category, started_at_ms, recurs)
+         SELECT s.incident_id, s.service, c.category, f.started_at_ms, FALSE
+         FROM incident_fact_services s
+         JOIN incident_fact_factor_categories c ON c.incident_id = s.incident_id
+         JOIN incident_facts f ON f.incident_id = s.incident_id
+         WHERE s.incident_id IN (${ids.map(() => next()).join(', ')})`,
+        ids,
+      );
+    }
+    const after = await loadRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', repaired);
+    for (const windows of chunks(pairWindows([...before, ...after]), WINDOWS_PER_STATEMENT)) {
+      const next = p();
+      const parameters: Array<string | number> = [];
+      const inWindow = windows.map((w) => {
+        parameters.push(w.service, w.category, w.fromMs, w.toMs);
+        return `(r.service = ${next()} AND r.category = ${next()}
+          AND r.started_at_ms >= ${next()} AND r.started_at_ms <= ${next()})`;
+      });
+      const earlier = `EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs e
+        WHERE e.service = r.service AND e.category = r.category
+          AND e.started_at_ms >= r.started_at_ms - ${RECURRENCE_WINDOW_MS} AND e.started_at_ms < r.started_at_ms)`;
+      const flipped: Array<{ incident_id: string }> | [Array<{ incident_id: string }>, number] =
+        await manager.query(
+          `UPDATE incident_fact_recurrence_pairs AS r SET recurs = NOT r.recurs
+           WHERE (${inWindow.join(' OR ')}) AND r.recurs <> ${earlier}
+           RETURNING incident_id`,
+          parameters,
+        );
+      // PostgreSQL's driver answers an UPDATE with [rows, count]; SQLite's with the rows.
+      const rows = postgres ? (flipped as [Array<{ incident_id: string }>, number])[0] : flipped;
+      for (const row of rows as Array<{ incident_id: string }>) touched.add(row.incident_id);
+    }
+  }
+
+  for (const ids of chunks([...touched], IDS_PER_STATEMENT)) {
+    const next = p();
+    await manager.query(
+      `UPDATE incident_facts SET recurs =
+         EXISTS (SELECT 1 FROM incident_fact_recurrence_links l WHERE l.incident_id = incident_facts.incident_id)
+         OR EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs r
+           WHERE r.incident_id = incident_facts.incident_id AND r.recurs)
+       WHERE incident_id IN (${ids.map(() => next()).join(', ')})`,
+      ids,
+    );
+  }
+}
+
+interface PairWindow {
+  readonly service: string;
+  readonly category: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * The stretches of time whose rows a change of these pair rows can flip: [t, t + 90 days] for each,
+ * merged where they overlap within a pair.
+ */
+export function pairWindows(
+  rows: ReadonlyArray<{ service: string; category: string; startedAtMs: number }>,
+): PairWindow[] {
+  const byPair = new Map<string, { service: string; category: string; times: number[] }>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.service, row.category]);
+    let pair = byPair.get(key);
+    if (!pair) byPair.set(key, (pair = { service: row.service, category: row.category, times: [] }));
+    pair.times.push(row.startedAtMs);
+  }
+  const windows: PairWindow[] = [];
+  for (const { service, category, times } of byPair.values()) {
+    times.sort((a, b) => a - b);
+    let current: { fromMs: number; toMs: number } | null = null;
+    for (const t of times) {
+      if (current && t <= current.toMs) current.toMs = t + RECURRENCE_WINDOW_MS;
+      else {
+        if (current) windows.push({ service, category, ...current });
+        current = { fromMs: t, toMs: t + RECURRENCE_WINDOW_MS };
+      }
+    }
+    if (current) windows.push({ service, category, ...current });
+  }
+  return windows;
+}
+
+/** A fresh placeholder counter: `$1, $2, ...` for PostgreSQL, `?` for SQLite. */
+function placeholders(postgres: boolean): () => () => string {
+  return () => {
+    let n = 0;
+    return () => (postgres ? `$${++n}` : '?');
+  };
+}
