@@ -10,7 +10,10 @@ import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 import { SearchDocumentRow } from './search/search-document.entity';
 import { WebhookRow } from './webhook/webhook.entity';
-import { ActionItemVersionRow } from './action-item-history/action-item-version.entity';
+import {
+  ActionItemHistoryIncidentRow,
+  ActionItemVersionRow,
+} from './action-item-history/action-item-version.entity';
 
 export type ReadModelDatabaseConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -26,6 +29,7 @@ export const READ_MODEL_ENTITIES = [
   ApiKeyRow,
   WebhookRow,
   ActionItemVersionRow,
+  ActionItemHistoryIncidentRow,
 ];
 
 /**

@@ -1,14 +1,20 @@
-import { ACTION_ITEM_STREAM_PREFIX } from '@kb/domain';
+import { ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
-import { loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
+import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
   isActionItemEvent,
+  isIncidentEvent,
   type ProjectedActionItemEvent,
   type ProjectedEvent,
+  type ProjectedIncidentEvent,
 } from '../projector/projected-event';
 import type { Projection } from '../projector/projection';
 import { isoTime, isoTimeOrNull } from '../read-model-time';
-import { CURRENT_VERSION_END, ActionItemVersionRow } from './action-item-version.entity';
+import {
+  ActionItemHistoryIncidentRow,
+  ActionItemVersionRow,
+  CURRENT_VERSION_END,
+} from './action-item-version.entity';
 
 /**
  * The versions of each action item through domain time (action_item_status_history), for
@@ -28,8 +34,9 @@ import { CURRENT_VERSION_END, ActionItemVersionRow } from './action-item-version
  */
 export class ActionItemHistoryProjection implements Projection {
   readonly name = 'action-item-history';
-  readonly streamPrefixes = [ACTION_ITEM_STREAM_PREFIX];
-  readonly tables = ['action_item_status_history'];
+  /** Incident streams too: for the startedAt of each item's incident (reports over a period). */
+  readonly streamPrefixes = [ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX];
+  readonly tables = ['action_item_status_history', 'action_item_history_incidents'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
     return this.applyBatch(manager, [event]);
@@ -37,18 +44,49 @@ export class ActionItemHistoryProjection implements Projection {
 
   async applyBatch(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void> {
     const itemEvents = events.filter(isActionItemEvent);
-    if (itemEvents.length === 0) return;
-    const ids = itemEvents.map((e) => e.data.actionItemId);
+    const startEvents = events.filter(isIncidentEvent).filter((e) => startSetBy(e) !== null);
+    if (itemEvents.length === 0 && startEvents.length === 0) return;
+    const starts = byKey(
+      await loadRowsWhereIn(manager, ActionItemHistoryIncidentRow, 'incidentId', [
+        ...startEvents.map((e) => e.data.incidentId),
+        ...itemEvents.flatMap((e) => (e.type === 'ActionItemOpened' ? [e.data.incidentId] : [])),
+      ]),
+      (row) => row.incidentId,
+    );
     const current = new Map<string, ActionItemVersionRow>();
-    for (const row of await loadRowsWhereIn(manager, ActionItemVersionRow, 'actionItemId', ids)) {
+    for (const row of await loadRowsWhereIn(
+      manager,
+      ActionItemVersionRow,
+      'actionItemId',
+      itemEvents.map((e) => e.data.actionItemId),
+    )) {
       const known = current.get(row.actionItemId);
       if (!known || row.revision > known.revision) current.set(row.actionItemId, row);
     }
     const changed = new Map<string, ActionItemVersionRow>();
+    const changedStarts = new Set<string>();
+    /** Incidents whose start moved: their items' stored versions carry the old one. */
+    const moved = new Set<string>();
     const keep = (row: ActionItemVersionRow) => changed.set(`${row.actionItemId}\n${row.revision}`, row);
-    for (const event of itemEvents) {
+    // In log order: an item opened after its incident's start was revised takes the new start.
+    for (const event of events) {
+      if (isIncidentEvent(event)) {
+        const set = startSetBy(event);
+        const known = starts.get(event.data.incidentId);
+        if (set === null || (known && known.revision >= event.revision)) continue;
+        const startedAt = isoTime(set);
+        if (known && known.startedAt !== startedAt) moved.add(event.data.incidentId);
+        starts.set(event.data.incidentId, {
+          incidentId: event.data.incidentId,
+          revision: event.revision,
+          startedAt,
+        });
+        changedStarts.add(event.data.incidentId);
+        continue;
+      }
+      if (!isActionItemEvent(event)) continue;
       const previous = current.get(event.data.actionItemId);
-      const next = nextVersion(previous, event);
+      const next = nextVersion(previous, event, (incidentId) => starts.get(incidentId)?.startedAt ?? null);
       if (!next) continue;
       if (previous) {
         previous.toAt = next.fromAt;
@@ -57,14 +95,34 @@ export class ActionItemHistoryProjection implements Projection {
       current.set(next.actionItemId, next);
       keep(next);
     }
+    await upsertRows(
+      manager,
+      ActionItemHistoryIncidentRow,
+      [...changedStarts].map((id) => starts.get(id) as ActionItemHistoryIncidentRow),
+    );
     await upsertRows(manager, ActionItemVersionRow, [...changed.values()]);
+    const postgres = manager.connection.options.type === 'postgres';
+    for (const incidentId of moved)
+      await manager.query(
+        `UPDATE action_item_status_history SET incident_started_at = ${postgres ? '$1' : '?'}
+         WHERE incident_id = ${postgres ? '$2' : '?'}`,
+        [(starts.get(incidentId) as ActionItemHistoryIncidentRow).startedAt, incidentId],
+      );
   }
+}
+
+/** The startedAt an incident event sets (its report, or a revision of the start); null for others. */
+function startSetBy(event: ProjectedIncidentEvent): string | null {
+  if (event.type === 'IncidentReported') return event.data.startedAt;
+  if (event.type === 'IncidentRevised') return event.data.changes.startedAt ?? null;
+  return null;
 }
 
 /** The version `event` starts after `previous` (the item's current one), or null when it starts none. */
 function nextVersion(
   previous: ActionItemVersionRow | undefined,
   event: ProjectedActionItemEvent,
+  incidentStart: (incidentId: string) => string | null,
 ): ActionItemVersionRow | null {
   if (event.type === 'ActionItemOpened') {
     if (previous) return null;
@@ -74,6 +132,7 @@ function nextVersion(
       actionItemId: d.actionItemId,
       revision: event.revision,
       incidentId: d.incidentId,
+      incidentStartedAt: incidentStart(d.incidentId),
       status: 'OPEN',
       type: d.type,
       priority: d.priority,

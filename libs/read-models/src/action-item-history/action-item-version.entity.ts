@@ -31,6 +31,13 @@ export class ActionItemVersionRow {
   @Column('text', { name: 'incident_id' })
   incidentId!: string;
 
+  /**
+   * The incident's startedAt as it is now (revisions of the incident's start are carried to every
+   * version), for reports over a period of incidents; null while the incident is unknown here.
+   */
+  @Column('text', { name: 'incident_started_at', nullable: true })
+  incidentStartedAt!: string | null;
+
   @Column('text')
   status!: ActionItemStatus;
 
@@ -60,4 +67,18 @@ export class ActionItemVersionRow {
   /** On a DONE version: completion (fromAt) minus openedAt, in milliseconds; else null. */
   @Column('bigint', { name: 'closed_after_ms', nullable: true, transformer: millis })
   closedAfterMs!: number | null;
+}
+
+/** Each incident's current startedAt, for the versions of action items opened on it later. */
+@Entity('action_item_history_incidents')
+export class ActionItemHistoryIncidentRow {
+  @PrimaryColumn('text', { name: 'incident_id' })
+  incidentId!: string;
+
+  /** Revision of the incident stream's last event that set startedAt. */
+  @Column('integer')
+  revision!: number;
+
+  @Column('text', { name: 'started_at' })
+  startedAt!: string;
 }

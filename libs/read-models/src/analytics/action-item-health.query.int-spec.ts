@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
 import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import type { Projector } from '../projector/projector';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';
@@ -35,6 +36,8 @@ const row = (key: string | null, counts: Partial<ActionItemHealthRow>): ActionIt
 describeOnReadModelDatabases('actionItemHealth', (databases) => {
   jest.setTimeout(60_000);
   const bed = useProjectionTestbed(databases);
+  /** The projector `project` started: it stays live for the events a test appends after. */
+  let running: Projector | undefined;
 
   async function project(): Promise<DataSource> {
     const events = new DatedEvents(bed.store);
@@ -94,6 +97,7 @@ describeOnReadModelDatabases('actionItemHealth', (databases) => {
       new ActionItemHistoryProjection(),
     ]);
     await expect(projector.waitForPosition(events.lastPosition, 10_000)).resolves.toBe(true);
+    running = projector;
     return bed.dataSource;
   }
 
@@ -175,6 +179,23 @@ describeOnReadModelDatabases('actionItemHealth', (databases) => {
       row('REPAIR', { done: 1, completionRate: 1, medianDaysToClose: 10 }),
     ]);
     expect(await actionItemHealth(ds, { asOf: '2025-12-01T00:00:00Z', groupBy: 'SERVICE' })).toEqual([]);
+  });
+
+  it("takes an item's incident start as it is now: a corrected start moves the items in or out of a period", async () => {
+    const ds = await project();
+    const events = new DatedEvents(bed.store);
+    const period = { asOf: '2026-03-20T00:00:00Z', groupBy: 'NONE' as const, from: '2026-03-01T00:00:00Z' };
+    // Only E (of i3, started 03-10) is in the period.
+    expect(await actionItemHealth(ds, period)).toEqual([row(null, { open: 1 })]);
+    // i2 started 03-05 after all: its items come in, C (DONE, 10 days) and D (OPEN, due 03-31: not overdue).
+    await events.onIncident(
+      { type: 'IncidentRevised', data: { incidentId: 'i2', changes: { startedAt: '2026-03-05T08:00:00Z' } } },
+      '2026-03-15T00:00:00Z',
+    );
+    await expect(running?.waitForPosition(events.lastPosition, 10_000)).resolves.toBe(true);
+    expect(await actionItemHealth(ds, period)).toEqual([
+      row(null, { open: 2, done: 1, completionRate: 1 / 3, medianDaysToClose: 10 }),
+    ]);
   });
 
   it('rejects a bad asOf, an empty period and an unknown groupBy', async () => {

@@ -1,4 +1,5 @@
-import { InvalidQueryArgumentError, type ReadModelQueryable } from '../query-arguments';
+import { CURRENT_VERSION_END } from '../action-item-history/action-item-version.entity';
+import { InvalidQueryArgumentError, managerOf, type ReadModelQueryable } from '../query-arguments';
 import { compareKeys, integerOf, runReportSql, type SqlParameters } from './facts-filter';
 import { reportTime } from './report-arguments';
 import {
@@ -29,7 +30,8 @@ const DAY_MS = 86_400_000;
  * per key holding any item (SERVICE: an item counts once under each of its incident's services, and
  * not at all when the incident has none), in key order (byte-wise). Never by assignee or anyone.
  *
- * Two statements: the counts, and the middle closing times per key (window functions).
+ * One statement over the versions valid at asOf (see below), with the closing times of the DONE ones
+ * per key for the median.
  */
 export async function actionItemHealth(
   queryable: ReadModelQueryable,
@@ -50,56 +52,43 @@ export async function actionItemHealth(
       `'${String(groupBy)}' is not one of ${ACTION_ITEM_DIMENSIONS.join(', ')}.`,
     );
 
-  const parameters: SqlParameters = { asOf };
-  const joins: string[] = [];
-  if (from !== null || to !== null) {
-    const period: string[] = [];
-    if (from !== null) {
-      parameters.from = from;
-      period.push('f.started_at >= :from');
-    }
-    if (to !== null) {
-      parameters.to = to;
-      period.push('f.started_at < :to');
-    }
-    joins.push(`JOIN incident_facts f ON f.incident_id = h.incident_id AND ${period.join(' AND ')}`);
+  const parameters: SqlParameters = { asOf, end: CURRENT_VERSION_END };
+  const conditions = ['h.from_at <= :asOf', 'h.to_at > :asOf'];
+  if (from !== null) {
+    parameters.from = from;
+    conditions.push('h.incident_started_at >= :from');
+  }
+  if (to !== null) {
+    parameters.to = to;
+    conditions.push('h.incident_started_at < :to');
   }
   const key = keyOf(groupBy);
-  if (groupBy === 'SERVICE') joins.push('JOIN incident_fact_services s ON s.incident_id = h.incident_id');
-  // The versions valid at asOf: one per item opened by then.
-  const valid = `FROM action_item_status_history h ${joins.join(' ')}
-    WHERE h.to_at > :asOf AND h.from_at <= :asOf`;
-  const groupClause = key === null ? '' : 'GROUP BY 1';
-
+  const services =
+    groupBy === 'SERVICE' ? 'JOIN incident_fact_services s ON s.incident_id = h.incident_id' : '';
+  // The versions valid at asOf, in two exact ranges of the (to_at, incident_started_at, ...) index:
+  // the current versions (to_at is the end of time: asOf = now, the usual case, reads only these) and
+  // those that ended after asOf (none when asOf is now).
+  const valid = (
+    toAt: string,
+  ) => `SELECT ${key ?? 'NULL'} AS group_key, h.status, h.due_date, h.closed_after_ms
+    FROM action_item_status_history h ${services}
+    WHERE ${toAt} AND ${conditions.join(' AND ')}`;
+  const postgres = managerOf(queryable).connection.options.type === 'postgres';
+  const closingTimes = `${postgres ? 'json_agg' : 'json_group_array'}(v.closed_after_ms) FILTER (WHERE v.status = 'DONE')`;
   const counts = await runReportSql<Record<string, unknown>>(
     queryable,
-    `SELECT ${key ?? 'NULL'} AS group_key,
-      SUM(CASE WHEN h.status = 'OPEN' THEN 1 ELSE 0 END) AS open_count,
-      SUM(CASE WHEN h.status = 'IN_PROGRESS' THEN 1 ELSE 0 END) AS in_progress_count,
-      SUM(CASE WHEN h.status = 'DONE' THEN 1 ELSE 0 END) AS done_count,
-      SUM(CASE WHEN h.status = 'WONT_DO' THEN 1 ELSE 0 END) AS wont_do_count,
-      SUM(CASE WHEN h.status IN ('OPEN', 'IN_PROGRESS') AND h.due_date < :asOf THEN 1 ELSE 0 END)
-        AS overdue_count
-    ${valid} ${groupClause}`,
+    `SELECT v.group_key,
+      SUM(CASE WHEN v.status = 'OPEN' THEN 1 ELSE 0 END) AS open_count,
+      SUM(CASE WHEN v.status = 'IN_PROGRESS' THEN 1 ELSE 0 END) AS in_progress_count,
+      SUM(CASE WHEN v.status = 'DONE' THEN 1 ELSE 0 END) AS done_count,
+      SUM(CASE WHEN v.status = 'WONT_DO' THEN 1 ELSE 0 END) AS wont_do_count,
+      SUM(CASE WHEN v.status IN ('OPEN', 'IN_PROGRESS') AND v.due_date < :asOf THEN 1 ELSE 0 END)
+        AS overdue_count,
+      ${closingTimes} AS closed_after
+    FROM (${valid('h.to_at = :end')} UNION ALL ${valid('h.to_at < :end')}) v
+    GROUP BY v.group_key`,
     parameters,
   );
-  // The one or two middle closing times of each key (rank (n+1)/2 and (n+2)/2, 1-based).
-  const middles = await runReportSql<Record<string, unknown>>(
-    queryable,
-    `SELECT group_key, closed_after_ms, n FROM (
-       SELECT ${key ?? 'NULL'} AS group_key, h.closed_after_ms,
-         ROW_NUMBER() OVER (PARTITION BY ${key ?? 'NULL'} ORDER BY h.closed_after_ms) AS r,
-         COUNT(*) OVER (PARTITION BY ${key ?? 'NULL'}) AS n
-       ${valid} AND h.status = 'DONE') m
-     WHERE r = (n + 1) / 2 OR r = (n + 2) / 2
-     ORDER BY closed_after_ms`,
-    parameters,
-  );
-  const middleOf = new Map<string | null, number[]>();
-  for (const row of middles) {
-    const k = keyValue(row.group_key);
-    middleOf.set(k, [...(middleOf.get(k) ?? []), integerOf(row.closed_after_ms)]);
-  }
 
   const rows = counts
     .filter((row) => key === null || row.group_key !== null)
@@ -107,22 +96,28 @@ export async function actionItemHealth(
       const open = integerOf(row.open_count ?? 0);
       const inProgress = integerOf(row.in_progress_count ?? 0);
       const done = integerOf(row.done_count ?? 0);
-      const k = keyValue(row.group_key);
-      const middle = middleOf.get(k) ?? [];
       return {
-        key: k,
+        key: keyValue(row.group_key),
         open,
         inProgress,
         done,
         wontDo: integerOf(row.wont_do_count ?? 0),
         overdue: integerOf(row.overdue_count ?? 0),
         completionRate: open + inProgress + done === 0 ? 0 : done / (open + inProgress + done),
-        // The mean of the one or two middle values: the median (see statistics.ts).
-        medianDaysToClose: percentileOfSorted(middle, 1, 2, DAY_MS),
+        medianDaysToClose: percentileOfSorted(sortedMillis(row.closed_after), 1, 2, DAY_MS),
       };
     });
   if (key === null && rows.length === 0) rows.push(emptyRow());
   return rows.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/**
+ * The closing times of a group's DONE versions, sorted: a JSON array (SQLite: its text; PostgreSQL:
+ * parsed by the driver, or null when the group has none). Whole milliseconds, exact either way.
+ */
+function sortedMillis(list: unknown): Float64Array {
+  const values = (typeof list === 'string' ? JSON.parse(list) : (list ?? [])) as Array<number | string>;
+  return Float64Array.from(values, Number).sort();
 }
 
 /** The group key of a version row `h` (with `s` the incident's services for SERVICE); null for NONE. */

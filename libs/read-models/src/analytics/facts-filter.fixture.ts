@@ -143,6 +143,8 @@ export async function insertFacts(
           mitigateSeconds: seconds(f.mitigateMs),
           resolveSeconds: seconds(f.resolveMs),
           hasCategorisedFinding: f.categories.length > 0,
+          // Recurrence pairs are the projection's (see recurrence-pairs.ts); these reports do not read them.
+          recurs: false,
         })),
       );
       const children = <K extends string>(values: (f: FactSeed) => readonly string[], column: K) =>
