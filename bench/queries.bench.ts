@@ -24,7 +24,12 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, type Logger as TypeOrmLogger, type QueryRunner } from 'typeorm';
-import { PROJECTED_STREAM_PREFIXES, readCheckpoint, readModelProjections } from '../libs/read-models/src';
+import {
+  PROJECTED_STREAM_PREFIXES,
+  readCheckpoint,
+  readModelProjections,
+  type Projection,
+} from '../libs/read-models/src';
 import { createReadModelDataSource, type ReadModelDatabaseConfig } from '../libs/read-models/src';
 import { SqliteEventStore } from '../libs/event-store/src';
 import { loadConfig } from '../apps/api/src/config/app-config';
@@ -141,7 +146,10 @@ async function ensureHistory(store: SqliteEventStore): Promise<void> {
   writeFileSync(marker, expected);
 }
 
-/** Rebuilds the read models in one pass unless every projection has already applied the whole log. */
+/**
+ * Rebuilds, in one pass, the projections that have not applied the whole log (all of them at first;
+ * those a migration emptied later).
+ */
 async function ensureReadModels(store: SqliteEventStore, config: ReadModelDatabaseConfig): Promise<void> {
   const dataSource = await createReadModelDataSource(config);
   try {
@@ -150,12 +158,14 @@ async function ensureReadModels(store: SqliteEventStore, config: ReadModelDataba
       maxCount: 1,
       filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
     });
-    const checkpoints = await Promise.all(
-      readModelProjections().map((p) => readCheckpoint(dataSource.manager, p.name)),
-    );
-    if (checkpoints.every((checkpoint) => checkpoint !== null && checkpoint >= last.position)) return;
-    log(`Rebuilding the ${config.kind} read models`);
-    const rebuilt = await catchUpReadModels(store, dataSource, readModelProjections(), (p) =>
+    const behind: Projection[] = [];
+    for (const projection of readModelProjections()) {
+      const checkpoint = await readCheckpoint(dataSource.manager, projection.name);
+      if (checkpoint === null || checkpoint < last.position) behind.push(projection);
+    }
+    if (behind.length === 0) return;
+    log(`Rebuilding the ${config.kind} read models: ${behind.map((p) => p.name).join(', ')}`);
+    const rebuilt = await catchUpReadModels(store, dataSource, behind, (p) =>
       process.stderr.write(`\r  ${p.events} events`),
     );
     log(`\n  rebuilt in ${rebuilt.seconds.toFixed(1)} s`);
