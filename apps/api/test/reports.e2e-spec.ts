@@ -104,6 +104,24 @@ describe('failure-trend reports over HTTP', () => {
     ]);
   });
 
+  it("recurrence looks up the clusters' incidents only when they are selected (directly or in a fragment)", async () => {
+    const withoutIncidents = await api.data(
+      `query($input: PeriodInput!) { recurrence(input: $input) { recurrences clusters { service category } } }`,
+      { input: DAY },
+    );
+    expect(withoutIncidents.recurrence.clusters).toEqual([
+      { service: 'checkout', category: 'CONFIG_CHANGE' },
+    ]);
+    const inFragment = await api.data(
+      `query($input: PeriodInput!) { recurrence(input: $input) { clusters { ...cluster } } }
+       fragment cluster on RecurrenceCluster { service incidents { id } }`,
+      { input: DAY },
+    );
+    expect(inFragment.recurrence.clusters).toEqual([
+      { service: 'checkout', incidents: [{ id: first.id }, { id: second.id }] },
+    ]);
+  });
+
   it('actionItemHealth counts the open action item', async () => {
     const { actionItemHealth } = await api.data(
       `{ actionItemHealth(input: {}) { key open inProgress done wontDo overdue completionRate medianDaysToClose } }`,

@@ -178,7 +178,8 @@ export class RecurrenceCluster {
   @Field(() => FactorCategoryEnum)
   category!: FactorCategory;
 
-  incidentIds!: readonly string[];
+  /** Null when the request did not select the cluster's incidents (see ReportsResolver.recurrence). */
+  incidentIds!: readonly string[] | null;
 }
 
 @ObjectType({

@@ -171,7 +171,7 @@ export class ReportsCsvController {
     return toCsv(
       ['service', 'category', 'incidentId', 'incidents', 'recurrences', 'repeatRate'],
       report.clusters.flatMap((cluster) =>
-        cluster.incidentIds.map((id) => [
+        (cluster.incidentIds ?? []).map((id) => [
           cluster.service,
           cluster.category,
           id,

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import {
   actionItemHealth,
@@ -64,8 +65,14 @@ export class ReportsResolver {
   @Query(() => RecurrenceReport, {
     description: 'How often incidents of the period recur, and the clusters they form.',
   })
-  recurrence(@Args('input') input: PeriodInputType): Promise<RecurrenceReport> {
-    return recurrence(this.dataSource, input) as Promise<RecurrenceReport>;
+  recurrence(
+    @Args('input') input: PeriodInputType,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<RecurrenceReport> {
+    // A cluster's incidents can run to thousands at 100,000 incidents: look them up only when asked.
+    return recurrence(this.dataSource, input, {
+      clusterIncidents: selectsField(info, ['clusters', 'incidents']),
+    }) as Promise<RecurrenceReport>;
   }
 }
 
@@ -73,9 +80,34 @@ export class ReportsResolver {
 export class RecurrenceClusterResolver {
   @ResolveField(() => [Incident], { description: 'The incidents of the cluster, oldest first.' })
   async incidents(@Parent() cluster: RecurrenceCluster, @Context() context: ApiContext): Promise<Incident[]> {
+    if (cluster.incidentIds === null)
+      throw new Error("The recurrence report was computed without the clusters' incidents.");
     const incidents = await context.loaders.incident.loadMany([...cluster.incidentIds]);
     return incidents.filter(
       (incident): incident is Incident => incident !== null && !(incident instanceof Error),
     );
   }
+}
+
+/**
+ * Whether the request selects the field at `path` below the resolved one (e.g. clusters, then
+ * incidents). Fragments are not followed: a selection with any fragment counts as selecting it, so
+ * the answer may be a needless yes, never a wrong no.
+ */
+export function selectsField(info: GraphQLResolveInfo, path: readonly string[]): boolean {
+  let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) =>
+    node.selectionSet ? [node.selectionSet] : [],
+  );
+  for (const name of path) {
+    const next: SelectionSetNode[] = [];
+    for (const set of sets)
+      for (const selection of set.selections) {
+        if (selection.kind !== Kind.FIELD) return true;
+        if (selection.name.value === name && selection.selectionSet) next.push(selection.selectionSet);
+        else if (selection.name.value === name) return true;
+      }
+    if (next.length === 0) return false;
+    sets = next;
+  }
+  return true;
 }

@@ -96,6 +96,18 @@ describeOnReadModelDatabases('recurrence', (databases) => {
     });
   });
 
+  it('gives the same clusters should two pairs share a pair key (grouped by service and category then)', async () => {
+    const ds = await project();
+    const expected = await recurrence(ds, PERIOD);
+    // Force a collision: (queue, CONFIG_CHANGE) takes the key of (api, CONFIG_CHANGE).
+    await ds.query(
+      `UPDATE incident_fact_recurrence_pairs SET pair_key = (SELECT MIN(pair_key) FROM incident_fact_recurrence_pairs
+         WHERE service = 'api' AND category = 'CONFIG_CHANGE') WHERE service = 'queue' AND category = 'CONFIG_CHANGE'`,
+    );
+    expect(await recurrence(ds, PERIOD)).toEqual(expected);
+    expect(expected.clusters).toHaveLength(3);
+  });
+
   it('applies the filter to the incidents reported on, not to those they recur from', async () => {
     const ds = await project();
     expect(await recurrence(ds, { ...PERIOD, filter: { kinds: ['INCIDENT'], tags: [] } })).toEqual({

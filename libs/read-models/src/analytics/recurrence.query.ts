@@ -30,11 +30,14 @@ export const MAX_RECURRENCE_CLUSTERS = 50;
  *
  * The incident-facts projection keeps whether each incident and each of its pairs recurs
  * (recurrence-pairs.ts), so this is two statements over ranges of two indexes: the counts with every
- * cluster of the period, and the incidents of the clusters returned.
+ * cluster of the period, and the incidents of the clusters returned (a third only should two pairs'
+ * keys collide).
  */
 export async function recurrence(
   queryable: ReadModelQueryable,
   input: PeriodInput,
+  /** clusterIncidents: false leaves each cluster's incidentIds null and skips their statement. */
+  options: { readonly clusterIncidents?: boolean } = {},
 ): Promise<RecurrenceReport> {
   const period = checkPeriodInput(input);
   const parameters: SqlParameters = {
@@ -51,14 +54,31 @@ export async function recurrence(
       ? ` AND p.incident_id IN (SELECT f.incident_id FROM incident_facts f WHERE ${inPeriod})`
       : ''
   }`;
-  const sql = `SELECT 'count' AS what, NULL AS service, NULL AS category,
-      COUNT(*) AS incidents, SUM(CASE WHEN f.recurs THEN 1 ELSE 0 END) AS recurrences
+  // Clusters grouped by pair_key (a number standing for the pair: integers sort faster than texts);
+  // `mixed` tells a group holding two pairs whose keys collide, and then they are grouped by the texts.
+  const clusterRows = (groupBy: string) => `SELECT 'cluster' AS what, MIN(p.service) AS service,
+      MIN(p.category) AS category, COUNT(*) AS incidents, NULL AS recurrences,
+      CASE WHEN MIN(p.service) = MAX(p.service) AND MIN(p.category) = MAX(p.category) THEN 0 ELSE 1 END AS mixed
+    FROM incident_fact_recurrence_pairs p WHERE ${pairsInPeriod}
+    GROUP BY ${groupBy} HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0`;
+  let rows = await runReportSql<Record<string, unknown>>(
+    queryable,
+    `SELECT 'count' AS what, NULL AS service, NULL AS category,
+      COUNT(*) AS incidents, SUM(CASE WHEN f.recurs THEN 1 ELSE 0 END) AS recurrences, 0 AS mixed
     FROM incident_facts f WHERE ${inPeriod}
     UNION ALL
-    SELECT 'cluster', p.service, p.category, COUNT(*), NULL
-    FROM incident_fact_recurrence_pairs p WHERE ${pairsInPeriod}
-    GROUP BY p.service, p.category HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0`;
-  const rows = await runReportSql<Record<string, unknown>>(queryable, sql, parameters);
+    ${clusterRows('p.pair_key')}`,
+    parameters,
+  );
+  if (rows.some((row) => integerOf(row.mixed) !== 0))
+    rows = [
+      ...rows.filter((row) => row.what === 'count'),
+      ...(await runReportSql<Record<string, unknown>>(
+        queryable,
+        clusterRows('p.service, p.category'),
+        parameters,
+      )),
+    ];
   let incidents = 0;
   let recurrences = 0;
   const clusters: Array<{ service: string; category: FactorCategory; size: number }> = [];
@@ -84,7 +104,10 @@ export async function recurrence(
     incidents,
     recurrences,
     repeatRate: incidents === 0 ? 0 : recurrences / incidents,
-    clusters: await clusterIncidents(queryable, shown, pairsInPeriod, parameters),
+    clusters:
+      options.clusterIncidents === false
+        ? shown.map((c) => ({ service: c.service, category: c.category, incidentIds: null }))
+        : await clusterIncidents(queryable, shown, pairsInPeriod, parameters),
   };
 }
 

@@ -102,8 +102,11 @@ export interface ActionItemHealthRow {
 export interface RecurrenceCluster {
   readonly service: string;
   readonly category: FactorCategory;
-  /** Ids of the incidents of the cluster, oldest first (the resolver loads them). */
-  readonly incidentIds: readonly string[];
+  /**
+   * Ids of the incidents of the cluster, oldest first (the resolver loads them); null when the caller
+   * did not ask for them (recurrence's `clusterIncidents: false`).
+   */
+  readonly incidentIds: readonly string[] | null;
 }
 
 export interface RecurrenceReport {

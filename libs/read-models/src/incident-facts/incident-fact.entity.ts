@@ -8,8 +8,8 @@ import type {
   Severity,
 } from '@kb/domain';
 
-/** PostgreSQL hands BIGINT back as a string; epoch milliseconds are well inside a safe JS number. */
-const epochMillis: ValueTransformer = {
+/** PostgreSQL hands BIGINT back as a string; epoch milliseconds and pair keys are well inside a safe JS number. */
+const safeBigint: ValueTransformer = {
   to: (value: number | null) => value,
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
@@ -44,19 +44,19 @@ export class IncidentFactRow {
   @Column('text', { name: 'started_at' })
   startedAt!: string;
 
-  @Column('bigint', { name: 'started_at_ms', transformer: epochMillis })
+  @Column('bigint', { name: 'started_at_ms', transformer: safeBigint })
   startedAtMs!: number;
 
-  @Column('bigint', { name: 'detected_at_ms', nullable: true, transformer: epochMillis })
+  @Column('bigint', { name: 'detected_at_ms', nullable: true, transformer: safeBigint })
   detectedAtMs!: number | null;
 
-  @Column('bigint', { name: 'acknowledged_at_ms', nullable: true, transformer: epochMillis })
+  @Column('bigint', { name: 'acknowledged_at_ms', nullable: true, transformer: safeBigint })
   acknowledgedAtMs!: number | null;
 
-  @Column('bigint', { name: 'mitigated_at_ms', nullable: true, transformer: epochMillis })
+  @Column('bigint', { name: 'mitigated_at_ms', nullable: true, transformer: safeBigint })
   mitigatedAtMs!: number | null;
 
-  @Column('bigint', { name: 'resolved_at_ms', nullable: true, transformer: epochMillis })
+  @Column('bigint', { name: 'resolved_at_ms', nullable: true, transformer: safeBigint })
   resolvedAtMs!: number | null;
 
   /** detectedAt − startedAt in seconds; null while the milestone is missing. */
@@ -171,7 +171,11 @@ export class IncidentFactRecurrencePairRow {
   @PrimaryColumn('text')
   category!: FactorCategory;
 
-  @Column('bigint', { name: 'started_at_ms', transformer: epochMillis })
+  /** pairKey(service, category) (recurrence-pairs.ts): what the report groups by. */
+  @Column('bigint', { name: 'pair_key', transformer: safeBigint })
+  pairKey!: number;
+
+  @Column('bigint', { name: 'started_at_ms', transformer: safeBigint })
   startedAtMs!: number;
 
   @Column('boolean')

@@ -235,6 +235,7 @@ class FactBatch {
       manager,
       new Set([...this.services.changed.keys(), ...this.categories.changed.keys()]),
       new Set([...this.recurrenceLinks.values()].map((link) => link.incidentId)),
+      (incidentId) => (this.facts.get(incidentId) as IncidentFactRow).startedAtMs,
     );
   }
 

@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - incident_fact_recurrence_pairs: one row per (incident, service, factor category), with `recurs`
  *   set when another incident of the same pair started at most 90 days before it. Indexed by pair and
- *   time (the projection's window updates, a cluster's incidents) and by time (a period's clusters).
+ *   time (the projection's window updates, a cluster's incidents) and by time (a period's clusters,
+ *   grouped by pair_key: a number standing for the pair).
  * - incident_facts.recurs: the incident recurs (by a pair or a RECURRENCE_OF link), so a period's
  *   recurrence count is a range of the report index, which is created again with the column.
  *
@@ -24,13 +25,14 @@ export class RecurrencePairs1767226600000 implements MigrationInterface {
         incident_id ${text} NOT NULL,
         service ${text} NOT NULL,
         category ${text} NOT NULL,
+        pair_key bigint NOT NULL,
         started_at_ms bigint NOT NULL,
         recurs boolean NOT NULL,
         PRIMARY KEY (incident_id, service, category))`,
       `CREATE INDEX incident_fact_recurrence_pairs_pair_idx
         ON incident_fact_recurrence_pairs (service, category, started_at_ms, incident_id)`,
       `CREATE INDEX incident_fact_recurrence_pairs_period_idx
-        ON incident_fact_recurrence_pairs (started_at_ms, service, category, recurs, incident_id)`,
+        ON incident_fact_recurrence_pairs (started_at_ms, pair_key, recurs, service, category, incident_id)`,
       'ALTER TABLE incident_facts ADD COLUMN recurs boolean NOT NULL DEFAULT FALSE',
       'DROP INDEX incident_facts_report_idx',
       `CREATE INDEX incident_facts_report_idx ON incident_facts (started_at, incident_id, kind, severity,
