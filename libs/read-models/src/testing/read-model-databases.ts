@@ -30,6 +30,21 @@ export function describeOnReadModelDatabases(
       suite(postgresDatabases('')));
 }
 
+/**
+ * Runs `suite` with SQLite and PostgreSQL databases together, for tests that compare the two (one
+ * dataset, the same figures on both). Without TEST_DATABASE_URL it is skipped and says so.
+ */
+export function describeAcrossReadModelDatabases(
+  title: string,
+  suite: (sqlite: ReadModelDatabases, postgres: ReadModelDatabases) => void,
+): void {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) describe(title, () => suite(sqliteDatabases(), postgresDatabases(url)));
+  else
+    describe.skip(`${title} (skipped because TEST_DATABASE_URL is not set)`, () =>
+      suite(sqliteDatabases(), postgresDatabases('')));
+}
+
 function sqliteDatabases(): ReadModelDatabases {
   const opened: Array<{ dataSource: DataSource; dir: string }> = [];
   return {
