@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
 import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
 import { Projector } from '../projector/projector';
-import { createReadModelDataSource } from '../read-model-data-source';
+import { describeAcrossReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
 import { DatedEvents } from './action-item-health.fixture';
 import { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';
@@ -248,24 +247,22 @@ function referenceRecurrence(
   };
 }
 
-const url = process.env.TEST_DATABASE_URL;
-(url ? describe : describe.skip)(
+describeAcrossReadModelDatabases(
   'actionItemHealth and recurrence: the same figures on SQLite and PostgreSQL',
-  () => {
+  (sqliteDatabases, postgresDatabases) => {
     jest.setTimeout(300_000);
     let dir: string;
     let store: SqliteEventStore;
     let sqlite: DataSource;
     let postgres: DataSource;
-    const schema = `kb_test_${randomBytes(6).toString('hex')}`;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'kb-analytics-databases-'));
       store = SqliteEventStore.open({ file: join(dir, 'events.db') });
       const events = new DatedEvents(store);
       await writeRandomHistory(events, Number(process.env.ANALYTICS_SEED ?? 20260315));
-      sqlite = await createReadModelDataSource({ kind: 'sqlite', file: join(dir, 'read-models.db') });
-      postgres = await createReadModelDataSource({ kind: 'postgres', url: url!, schema });
+      sqlite = await sqliteDatabases.open();
+      postgres = await postgresDatabases.open();
       for (const target of [sqlite, postgres]) {
         const projector = new Projector(store, target, [
           new IncidentFactsProjection(),
@@ -277,11 +274,8 @@ const url = process.env.TEST_DATABASE_URL;
       }
     });
     afterAll(async () => {
-      await sqlite?.destroy();
-      if (postgres?.isInitialized) {
-        await postgres.query(`DROP SCHEMA "${schema}" CASCADE`);
-        await postgres.destroy();
-      }
+      await sqliteDatabases.cleanup();
+      await postgresDatabases.cleanup();
       await store?.close();
       rmSync(dir, { recursive: true, force: true });
     });
