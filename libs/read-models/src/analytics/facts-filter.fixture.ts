@@ -143,6 +143,8 @@ export async function insertFacts(
           mitigateSeconds: seconds(f.mitigateMs),
           resolveSeconds: seconds(f.resolveMs),
           hasCategorisedFinding: f.categories.length > 0,
+          // Recurrence is the projection's (recurrence-pairs.ts); these reports never read it.
+          recurs: false,
         })),
       );
       const children = <K extends string>(values: (f: FactSeed) => readonly string[], column: K) =>
