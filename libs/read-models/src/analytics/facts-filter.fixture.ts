@@ -153,6 +153,7 @@ export async function insertFacts(
             incidentId: f.incidentId,
             [column]: value,
             startedAt: new Date(f.startedAtMs).toISOString(),
+            startedAtMs: f.startedAtMs,
           })),
         );
       const services = children((f) => f.services, 'service');

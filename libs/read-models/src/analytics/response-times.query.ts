@@ -9,9 +9,9 @@ import { durationStats } from './statistics';
 /** Kinds a response-time report covers unless the filter names kinds: drills are left out. */
 export const RESPONSE_TIME_DEFAULT_KINDS: readonly IncidentKind[] = ['INCIDENT', 'NEAR_MISS'];
 
-/** Per day / month / year and key: the incidents and each duration of them (null when missing). */
+/** Per bucket (month for QUARTER) and key: the incidents and each duration of them (null when missing). */
 interface DurationRow {
-  bucket: string;
+  bucket: string | number;
   group_key?: string | null;
   incidents: number | string;
   /** A JSON array of seconds (SQLite: its text; PostgreSQL: parsed by the driver). */
@@ -41,7 +41,7 @@ interface Group {
  * as everywhere). Statistics: see statistics.ts (percentile_cont, exact over whole milliseconds).
  *
  * One statement (a covering index range, see the report-indexes migration) hands over the durations
- * per day / month / year and key; the statistics are computed here from the whole milliseconds,
+ * per bucket (month for QUARTER) and key; the statistics are computed here from the whole milliseconds,
  * identically for both databases.
  */
 export async function responseTimes(
@@ -57,8 +57,8 @@ export async function responseTimes(
     period: { from: 'from', to: 'to' },
     parameters,
   });
-  const bucket = bucketKey(args.bucket, source.startedAt);
-  // Durations travel as one JSON array per day and key, not one row per incident: the same numbers,
+  const bucket = bucketKey(args.bucket, source);
+  // Durations travel as one JSON array per bucket and key, not one row per incident: the same numbers,
   // a fraction of the rows to hand over. The aggregate's name is the one difference between dialects.
   const postgres = managerOf(queryable).connection.options.type === 'postgres';
   const list = (column: string) => `${postgres ? 'json_agg' : 'json_group_array'}(f.${column})`;

@@ -8,6 +8,7 @@ import { Webhooks1767226300000 } from './1767226300000-webhooks.migration';
 import { ReportIndexes1767226400000 } from './1767226400000-report-indexes.migration';
 import { ActionItemStatusHistory1767226500000 } from './1767226500000-action-item-status-history.migration';
 import { RecurrencePairs1767226600000 } from './1767226600000-recurrence-pairs.migration';
+import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-times.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const READ_MODEL_MIGRATIONS = [
   ReportIndexes1767226400000,
   ActionItemStatusHistory1767226500000,
   RecurrencePairs1767226600000,
+  ReportBucketTimes1767226700000,
 ];
