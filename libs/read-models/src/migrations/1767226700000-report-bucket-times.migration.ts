@@ -7,7 +7,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - incident_fact_services, incident_fact_tags and incident_fact_factor_categories get started_at_ms
  *   beside started_at, as incident_facts has;
- * - the report indexes carry started_at_ms, so a report still reads one covering index range.
+ * - the report indexes carry started_at_ms, so a report still reads one covering index range;
+ * - incident_facts gets a partial index of the incidents with a categorised finding by started_at:
+ *   contributingFactors' denominator is a range of it (PostgreSQL scanned the whole table for it).
  *
  * Existing dimension rows have no started_at_ms: the migration empties the incident-facts read model
  * and its checkpoint, and the projector rebuilds it from the event log when the service starts.
@@ -28,6 +30,8 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
       `CREATE INDEX incident_facts_report_idx ON incident_facts (started_at, incident_id, kind, severity,
         detection_source, status, has_categorised_finding, recurs, started_at_ms, detect_seconds,
         acknowledge_seconds, mitigate_seconds, resolve_seconds)`,
+      `CREATE INDEX incident_facts_categorised_idx ON incident_facts (started_at)
+        WHERE has_categorised_finding`,
       // Rebuilt from the log by the projector (no checkpoint: it starts from the beginning).
       ...[
         'incident_fact_recurrence_pairs',
@@ -46,6 +50,7 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const statements = [
+      'DROP INDEX incident_facts_categorised_idx',
       'DROP INDEX incident_facts_report_idx',
       `CREATE INDEX incident_facts_report_idx ON incident_facts (started_at, incident_id, kind, severity,
         detection_source, status, has_categorised_finding, recurs, detect_seconds, acknowledge_seconds,
