@@ -14,7 +14,7 @@ interface DurationRow {
   bucket: string | number;
   group_key?: string | null;
   incidents: number | string;
-  /** A JSON array of seconds (SQLite: its text; PostgreSQL: parsed by the driver). */
+  /** A JSON array of whole milliseconds (SQLite: its text; PostgreSQL: parsed by the driver). */
   detect: string | Array<number | null>;
   acknowledge: string | Array<number | null>;
   mitigate: string | Array<number | null>;
@@ -59,9 +59,14 @@ export async function responseTimes(
   });
   const bucket = bucketKey(args.bucket, source);
   // Durations travel as one JSON array per bucket and key, not one row per incident: the same numbers,
-  // a fraction of the rows to hand over. The aggregate's name is the one difference between dialects.
+  // a fraction of the rows to hand over. They travel as whole milliseconds: a stored duration is the
+  // double milliseconds / 1000 (see the projection), within far less than half a millisecond of it,
+  // so rounding recovers the milliseconds exactly in either database; and integers are cheaper than
+  // doubles for the database to write as JSON text and for JSON.parse to read. The aggregate's name
+  // and the integer type are the differences between dialects.
   const postgres = managerOf(queryable).connection.options.type === 'postgres';
-  const list = (column: string) => `${postgres ? 'json_agg' : 'json_group_array'}(f.${column})`;
+  const list = (column: string) =>
+    `${postgres ? 'json_agg' : 'json_group_array'}(CAST(round(f.${column} * 1000) AS ${postgres ? 'bigint' : 'INTEGER'}))`;
   const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''},
       COUNT(*) AS incidents, ${list('detect_seconds')} AS detect, ${list('acknowledge_seconds')} AS acknowledge,
       ${list('mitigate_seconds')} AS mitigate, ${list('resolve_seconds')} AS resolve
@@ -103,13 +108,8 @@ export async function responseTimes(
     }));
 }
 
-/**
- * Adds the present durations of a JSON array to `millis`. A stored duration is the double the
- * projection computed as milliseconds / 1000; both databases give it back to within far less than
- * half a millisecond (PostgreSQL exactly; SQLite's JSON to 15 significant digits), so rounding
- * recovers the whole milliseconds exactly.
- */
-function addMillis(millis: number[], seconds: string | Array<number | null>): void {
-  const values = typeof seconds === 'string' ? (JSON.parse(seconds) as Array<number | null>) : seconds;
-  for (const value of values) if (value !== null) millis.push(Math.round(value * 1000));
+/** Adds the present durations (whole milliseconds) of a JSON array to `millis`. */
+function addMillis(millis: number[], durations: string | Array<number | null>): void {
+  const values = typeof durations === 'string' ? (JSON.parse(durations) as Array<number | null>) : durations;
+  for (const value of values) if (value !== null) millis.push(value);
 }
