@@ -40,9 +40,9 @@ interface Group {
  * GAME_DAY incidents are left out unless `filter.kinds` names them (then the kinds named are taken,
  * as everywhere). Statistics: see statistics.ts (percentile_cont, exact over whole milliseconds).
  *
- * One statement (a covering index range, see the report-indexes migration) hands over the durations
- * per bucket (month for QUARTER) and key; the statistics are computed here from the whole milliseconds,
- * identically for both databases.
+ * One statement (a covering index range per kind, see the report-bucket-times migration) hands over
+ * the durations per bucket (month for QUARTER) and key; the statistics are computed here from the
+ * whole milliseconds, identically for both databases.
  */
 export async function responseTimes(
   queryable: ReadModelQueryable,
