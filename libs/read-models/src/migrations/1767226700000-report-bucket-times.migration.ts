@@ -22,6 +22,19 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const statements = [
+      // Rebuilt from the log by the projector (no checkpoint: it starts from the beginning). Emptied
+      // first, so the indexes below are built over empty tables.
+      ...[
+        'incident_fact_recurrence_pairs',
+        'incident_fact_recurrence_links',
+        'incident_fact_findings',
+        'incident_fact_factor_categories',
+        'incident_fact_tags',
+        'incident_fact_services',
+        'incident_facts',
+      ].map((table) => `DELETE FROM ${table}`),
+      "DELETE FROM projection_dead_letters WHERE projection = 'incident-facts'",
+      "DELETE FROM projection_checkpoints WHERE name = 'incident-facts'",
       ...DIMENSIONS.map(
         ([table]) => `ALTER TABLE ${table} ADD COLUMN started_at_ms bigint NOT NULL DEFAULT 0`,
       ),
@@ -37,18 +50,6 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
         WHERE has_categorised_finding`,
       `CREATE INDEX incident_facts_kind_report_idx ON incident_facts (kind, started_at, incident_id,
         started_at_ms, detect_seconds, acknowledge_seconds, mitigate_seconds, resolve_seconds)`,
-      // Rebuilt from the log by the projector (no checkpoint: it starts from the beginning).
-      ...[
-        'incident_fact_recurrence_pairs',
-        'incident_fact_recurrence_links',
-        'incident_fact_findings',
-        'incident_fact_factor_categories',
-        'incident_fact_tags',
-        'incident_fact_services',
-        'incident_facts',
-      ].map((table) => `DELETE FROM ${table}`),
-      "DELETE FROM projection_dead_letters WHERE projection = 'incident-facts'",
-      "DELETE FROM projection_checkpoints WHERE name = 'incident-facts'",
     ];
     for (const statement of statements) await queryRunner.query(statement);
   }
