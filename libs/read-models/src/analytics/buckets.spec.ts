@@ -98,17 +98,54 @@ describe('bucketStarts of a half-open period', () => {
 });
 
 describe('bucketKey', () => {
-  it('is a prefix of started_at in SQL, mapped back to the start of its bucket', () => {
-    expect(bucketKey('DAY', 'f.started_at').sql).toBe('substr(f.started_at, 1, 10)');
-    expect(bucketKey('WEEK', 'f.started_at').sql).toBe('substr(f.started_at, 1, 10)');
-    expect(bucketKey('QUARTER', 'g.started_at').sql).toBe('substr(g.started_at, 1, 7)');
-    expect(bucketKey('YEAR', 'f.started_at').sql).toBe('substr(f.started_at, 1, 4)');
-    const start = (bucket: TimeBucket, key: string) => isoOfMs(bucketKey(bucket, 's').startOf(key));
-    expect(start('DAY', '2024-02-29')).toBe('2024-02-29T00:00:00.000Z');
-    expect(start('WEEK', '2021-01-03')).toBe('2020-12-28T00:00:00.000Z');
+  const columns = { startedAt: 'f.started_at', startedAtMs: 'f.started_at_ms' };
+
+  it('is a prefix of started_at in SQL for MONTH, QUARTER and YEAR, mapped back to the start of its bucket', () => {
+    expect(bucketKey('MONTH', columns).sql).toBe('substr(f.started_at, 1, 7)');
+    expect(bucketKey('QUARTER', { startedAt: 'g.started_at', startedAtMs: 'g.started_at_ms' }).sql).toBe(
+      'substr(g.started_at, 1, 7)',
+    );
+    expect(bucketKey('YEAR', columns).sql).toBe('substr(f.started_at, 1, 4)');
+    const start = (bucket: TimeBucket, key: string) => isoOfMs(bucketKey(bucket, columns).startOf(key));
     expect(start('MONTH', '2026-02')).toBe('2026-02-01T00:00:00.000Z');
     expect(start('QUARTER', '2026-06')).toBe('2026-04-01T00:00:00.000Z');
     expect(start('YEAR', '0050')).toBe('0050-01-01T00:00:00.000Z');
-    expect(() => bucketKey('DAY', 's').startOf('2026-13-01')).toThrow('not a bucket key');
+    expect(() => bucketKey('MONTH', columns).startOf('2026-13')).toThrow('not a bucket key');
+  });
+
+  it('is integer arithmetic on started_at_ms for DAY and WEEK whose index maps back to the bucket start', () => {
+    for (const bucket of ['DAY', 'WEEK'] as const) {
+      const key = bucketKey(bucket, columns);
+      const match = /^\(f\.started_at_ms \+ (\d+)\) \/ (\d+)$/.exec(key.sql);
+      expect(match).not.toBeNull();
+      const [shift, span] = [Number(match![1]), Number(match![2])];
+      // What either database computes: a BIGINT sum, then integer division truncating toward zero.
+      const index = (ms: number) => {
+        expect(ms + shift).toBeGreaterThanOrEqual(0);
+        return Math.trunc((ms + shift) / span);
+      };
+      for (const at of [
+        '0000-01-01T00:00:00.000Z',
+        '0000-01-03T00:00:00.000Z', // the first Monday of year 0
+        '0000-01-02T23:59:59.999Z',
+        '1969-12-28T23:59:59.999Z',
+        '1969-12-29T00:00:00.000Z',
+        '1970-01-01T00:00:00.000Z',
+        '2021-01-03T12:00:00.000Z',
+        '2024-02-29T00:00:00.000Z',
+        '2026-03-01T23:59:59.999Z',
+        '2026-03-02T00:00:00.000Z',
+        '9999-12-31T23:59:59.999Z',
+      ]) {
+        const ms = Date.parse(at);
+        expect([bucket, at, isoOfMs(key.startOf(index(ms)))]).toEqual([
+          bucket,
+          at,
+          isoOfMs(bucketStartOf(ms, bucket)),
+        ]);
+        // PostgreSQL hands the BIGINT index over as text.
+        expect(key.startOf(String(index(ms)))).toBe(bucketStartOf(ms, bucket));
+      }
+    }
   });
 });

@@ -70,29 +70,54 @@ export function bucketStarts(fromMs: number, toMs: number, bucket: TimeBucket): 
 }
 
 /**
- * The bucket of a fact row in SQL that PostgreSQL and SQLite evaluate alike: a prefix of its ISO
- * `started_at` text (the day for DAY and WEEK, the month for MONTH and QUARTER, the year for YEAR),
- * so an index on started_at covers it. Several keys can fall in one bucket (the days of a week, the
- * months of a quarter): `startOf` maps a key to its bucket start and a report adds such keys up.
+ * The bucket of a fact row in SQL that PostgreSQL and SQLite evaluate alike, read from the columns an
+ * index on the period covers. DAY and WEEK: the bucket's index, integer arithmetic on started_at_ms
+ * (below), so a row per bucket and key comes back. MONTH, QUARTER and YEAR: a prefix of the ISO
+ * `started_at` text (the month for MONTH and QUARTER, the year for YEAR), few keys a period; the
+ * months of a quarter are one bucket, so several keys can fall in one bucket: `startOf` maps a key to
+ * its bucket start and a report adds such keys up.
  */
 export interface BucketKey {
   readonly sql: string;
-  startOf(key: string): number;
+  /** The bucket start (epoch ms) of a key the SQL gave (PostgreSQL hands a BIGINT over as text). */
+  startOf(key: string | number): number;
 }
 
-export function bucketKey(bucket: TimeBucket, startedAt: string): BucketKey {
-  const length = bucket === 'DAY' || bucket === 'WEEK' ? 10 : bucket === 'YEAR' ? 4 : 7;
-  const rest = { 10: 'T00:00:00.000Z', 7: '-01T00:00:00.000Z', 4: '-01-01T00:00:00.000Z' }[length];
+/**
+ * DAY and WEEK as `(started_at_ms + shift) / span`: integer division truncates toward zero, so the
+ * shift makes the sum positive for every instant from 0000-01-01 on (a report period and the rows in
+ * it never start earlier: see report-arguments.ts), and truncation is then the floor. DAY: 0000-01-01
+ * is day -719,528. WEEK: 1970-01-01 was a Thursday, its ISO week starts 3 days earlier; 102,790 whole
+ * weeks more reach back past year 0. Bucket `index` starts at index * span - shift.
+ */
+const DAY_SHIFT_MS = 719_528 * DAY_MS;
+const WEEK_SHIFT_MS = 3 * DAY_MS + 102_790 * WEEK_MS;
+
+export function bucketKey(
+  bucket: TimeBucket,
+  /** The row's started_at (ISO text) and started_at_ms (epoch ms) columns. */
+  columns: { readonly startedAt: string; readonly startedAtMs: string },
+): BucketKey {
+  if (bucket === 'DAY' || bucket === 'WEEK') {
+    const [span, shift] = bucket === 'DAY' ? [DAY_MS, DAY_SHIFT_MS] : [WEEK_MS, WEEK_SHIFT_MS];
+    return {
+      sql: `(${columns.startedAtMs} + ${shift}) / ${span}`,
+      startOf: (key) => Number(key) * span - shift,
+    };
+  }
+  const length = bucket === 'YEAR' ? 4 : 7;
+  const rest = length === 4 ? '-01-01T00:00:00.000Z' : '-01T00:00:00.000Z';
   const starts = new Map<string, number>();
   return {
-    sql: `substr(${startedAt}, 1, ${length})`,
+    sql: `substr(${columns.startedAt}, 1, ${length})`,
     startOf(key) {
-      let start = starts.get(key);
+      const text = String(key);
+      let start = starts.get(text);
       if (start === undefined) {
-        const ms = Date.parse(`${key}${rest}`);
-        if (Number.isNaN(ms)) throw new Error(`'${key}' is not a bucket key of ${bucket}.`);
+        const ms = Date.parse(`${text}${rest}`);
+        if (Number.isNaN(ms)) throw new Error(`'${text}' is not a bucket key of ${bucket}.`);
         start = bucketStartOf(ms, bucket);
-        starts.set(key, start);
+        starts.set(text, start);
       }
       return start;
     },

@@ -28,10 +28,12 @@ const EARLIEST_MS = Date.parse('0000-01-01T00:00:00.000Z');
  * filter applying there too (its startedFrom / startedTo included). A category appears when it has an
  * incident in either period; ordered by incidents descending, then category.
  *
- * One statement: the per-category counts of both periods (a range of the factor-category table's
- * report index, joined to incident_facts only for a filter on its columns), and one more row
- * (category NULL) with the incidents of the period that have any categorised finding, so both come
- * from one snapshot.
+ * One statement, so every figure comes from one snapshot: the incidents of the period that have any
+ * categorised finding (one row, category NULL: a range of a partial index on incident_facts), then the
+ * per-category counts of the period and of the previous period, each a plain grouped count over its
+ * own range of the factor-category table (joined to incident_facts only for a filter on its columns);
+ * a category's two counts are put together here. Two ranges counted apart cost less than one range
+ * twice as long with a CASE per row and period.
  */
 export async function contributingFactors(
   queryable: ReadModelQueryable,
@@ -46,37 +48,47 @@ export async function contributingFactors(
     'f.has_categorised_finding',
     ...factsFilterConditions(args.filter, 'f', parameters),
   ];
-  const categories = reportSource({
-    dimension: 'FACTOR_CATEGORY',
-    filter: args.filter,
-    readsFacts: false,
-    period: { from: 'previous_from', to: 'to' },
-    parameters,
-  });
+  const perCategory = (period: { from: string; to: string }, current: boolean) => {
+    const source = reportSource({
+      dimension: 'FACTOR_CATEGORY',
+      filter: args.filter,
+      readsFacts: false,
+      period,
+      parameters,
+    });
+    return `SELECT ${source.key} AS category, ${current ? 'COUNT(*)' : '0'} AS incidents,
+        ${current ? '0' : 'COUNT(*)'} AS previous
+      FROM ${source.from}
+      WHERE ${source.conditions.join(' AND ')}
+      GROUP BY ${source.key}`;
+  };
   const sql = `SELECT NULL AS category, COUNT(*) AS incidents, 0 AS previous
       FROM incident_facts f
       WHERE ${withCategory.join(' AND ')}
     UNION ALL
-    SELECT ${categories.key} AS category,
-        SUM(CASE WHEN ${categories.startedAt} >= :from THEN 1 ELSE 0 END) AS incidents,
-        SUM(CASE WHEN ${categories.startedAt} < :from THEN 1 ELSE 0 END) AS previous
-      FROM ${categories.from}
-      WHERE ${categories.conditions.join(' AND ')}
-      GROUP BY ${categories.key}`;
+    ${perCategory({ from: 'from', to: 'to' }, true)}
+    UNION ALL
+    ${perCategory({ from: 'previous_from', to: 'from' }, false)}`;
   const rows = await runReportSql<FactorRow>(queryable, sql, parameters);
-  const categorised = integerOf(rows.find((row) => row.category === null)?.incidents ?? 0);
-  return rows
-    .filter((row): row is FactorRow & { category: FactorCategory } => row.category !== null)
-    .map((row) => {
-      const incidents = integerOf(row.incidents);
-      return {
-        category: row.category,
-        incidents,
-        share: categorised === 0 ? 0 : incidents / categorised,
-        previousPeriodIncidents: integerOf(row.previous),
-      };
-    })
-    .filter((rank) => rank.incidents > 0 || rank.previousPeriodIncidents > 0)
+  const counts = new Map<FactorCategory, { incidents: number; previous: number }>();
+  let categorised = 0;
+  for (const row of rows) {
+    if (row.category === null) {
+      categorised = integerOf(row.incidents);
+      continue;
+    }
+    let count = counts.get(row.category);
+    if (!count) counts.set(row.category, (count = { incidents: 0, previous: 0 }));
+    count.incidents += integerOf(row.incidents);
+    count.previous += integerOf(row.previous);
+  }
+  return [...counts]
+    .map(([category, count]) => ({
+      category,
+      incidents: count.incidents,
+      share: categorised === 0 ? 0 : count.incidents / categorised,
+      previousPeriodIncidents: count.previous,
+    }))
     .sort(
       (a, b) => b.incidents - a.incidents || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
     );

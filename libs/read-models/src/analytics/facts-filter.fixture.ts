@@ -143,7 +143,7 @@ export async function insertFacts(
           mitigateSeconds: seconds(f.mitigateMs),
           resolveSeconds: seconds(f.resolveMs),
           hasCategorisedFinding: f.categories.length > 0,
-          // Recurrence pairs are the projection's (see recurrence-pairs.ts); these reports do not read them.
+          // Recurrence is the projection's (recurrence-pairs.ts); these reports never read it.
           recurs: false,
         })),
       );
@@ -153,6 +153,7 @@ export async function insertFacts(
             incidentId: f.incidentId,
             [column]: value,
             startedAt: new Date(f.startedAtMs).toISOString(),
+            startedAtMs: f.startedAtMs,
           })),
         );
       const services = children((f) => f.services, 'service');

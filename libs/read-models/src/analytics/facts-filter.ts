@@ -99,6 +99,8 @@ const FACT_DIMENSIONS: Partial<Record<TrendDimension, string>> = {
 export interface ReportSource {
   readonly from: string;
   readonly startedAt: string;
+  /** The same instant as epoch milliseconds (DAY and WEEK buckets are computed from it). */
+  readonly startedAtMs: string;
   /** The group key expression; null for NONE. */
   readonly key: string | null;
   readonly conditions: readonly string[];
@@ -130,6 +132,7 @@ export function reportSource(options: {
     return {
       from: 'incident_facts f',
       startedAt: columns.startedAt,
+      startedAtMs: 'f.started_at_ms',
       key: FACT_DIMENSIONS[dimension] ?? null,
       conditions: [...range('f.started_at'), ...factsFilterConditions(filter, columns, parameters)],
     };
@@ -140,6 +143,7 @@ export function reportSource(options: {
     return {
       from: `incident_facts f JOIN ${name} g ON g.incident_id = f.incident_id`,
       startedAt: columns.startedAt,
+      startedAtMs: 'f.started_at_ms',
       key: `g.${column}`,
       conditions: [...range('f.started_at'), ...factsFilterConditions(filter, columns, parameters)],
     };
@@ -148,6 +152,7 @@ export function reportSource(options: {
   return {
     from: `${name} g`,
     startedAt: columns.startedAt,
+    startedAtMs: 'g.started_at_ms',
     key: `g.${column}`,
     conditions: [...range('g.started_at'), ...factsFilterConditions(filter, columns, parameters)],
   };

@@ -6,8 +6,9 @@ import type { FactorCategory } from '@kb/domain';
 import type { DataSource } from 'typeorm';
 import type { IncidentFilter } from '../incident/incident-list.query';
 import { createReadModelDataSource } from '../read-model-data-source';
-import { bucketStartOf, bucketStarts, isoOfMs } from './buckets';
+import { bucketKey, bucketStartOf, bucketStarts, isoOfMs } from './buckets';
 import { contributingFactors } from './contributing-factors.query';
+import { runReportSql } from './facts-filter';
 import { insertFacts, randomFacts, type FactSeed } from './facts-filter.fixture';
 import { incidentTrend } from './incident-trend.query';
 import { checkPeriodInput, checkTrendInput, type FactsFilter } from './report-arguments';
@@ -223,6 +224,36 @@ describe('failure-trend reports: one random dataset on SQLite and PostgreSQL', (
     let rows = 0;
     for (const input of TREND_CASES) rows += await compare(input, responseTimes, referenceResponseTimes);
     expect(rows).toBeGreaterThan(5000);
+  });
+
+  it('computes DAY and WEEK buckets in SQL as bucketStartOf does, at the edges of the years reports reach', async () => {
+    const instants = [
+      '0000-01-01T00:00:00.000Z',
+      '0000-01-02T23:59:59.999Z',
+      '0000-01-03T00:00:00.000Z',
+      '1969-12-28T23:59:59.999Z',
+      '1969-12-29T00:00:00.000Z',
+      '1970-01-01T00:00:00.000Z',
+      '2026-03-01T23:59:59.999Z',
+      '2026-03-02T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+    ];
+    for (const db of [sqlite, ...(postgres ? [postgres] : [])])
+      for (const bucket of ['DAY', 'WEEK'] as const) {
+        const key = bucketKey(bucket, { startedAt: 'f.started_at', startedAtMs: 'f.started_at_ms' });
+        for (const at of instants) {
+          const [row] = await runReportSql<{ bucket: string | number }>(
+            db,
+            `SELECT ${key.sql} AS bucket FROM (SELECT CAST(:ms AS bigint) AS started_at_ms) f`,
+            { ms: Date.parse(at) },
+          );
+          expect([bucket, at, isoOfMs(key.startOf(row.bucket))]).toEqual([
+            bucket,
+            at,
+            isoOfMs(bucketStartOf(Date.parse(at), bucket)),
+          ]);
+        }
+      }
   });
 
   it(`contributingFactors: ${FACTOR_CASES.length} inputs`, async () => {

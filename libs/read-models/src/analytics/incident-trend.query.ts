@@ -5,7 +5,7 @@ import { checkTrendInput } from './report-arguments';
 import type { TrendInput, TrendPoint } from './report-types';
 
 interface TrendRow {
-  bucket: string;
+  bucket: string | number;
   group_key?: string | null;
   incidents: number | string;
 }
@@ -16,8 +16,9 @@ interface TrendRow {
  * `from`. With groupBy NONE every bucket of the period appears, 0 when empty (charts need the gaps);
  * with a dimension only the (bucket, key) pairs with incidents appear, and an incident counts once
  * under each of its services / tags / factor categories (and under none when it has none). Ordered by
- * bucketStart, then key. One statement (counts per day, month or year and key; the days of a week
- * and the months of a quarter are added up here). Throws InvalidQueryArgumentError on a bad input.
+ * bucketStart, then key. One statement (counts per bucket and key, computed in SQL, see buckets.ts;
+ * per month for QUARTER, whose months are added up here). Throws InvalidQueryArgumentError on a bad
+ * input.
  */
 export async function incidentTrend(queryable: ReadModelQueryable, input: TrendInput): Promise<TrendPoint[]> {
   const args = checkTrendInput(input);
@@ -29,7 +30,7 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
     period: { from: 'from', to: 'to' },
     parameters,
   });
-  const bucket = bucketKey(args.bucket, source.startedAt);
+  const bucket = bucketKey(args.bucket, source);
   const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''}, COUNT(*) AS incidents
     FROM ${source.from}
     WHERE ${source.conditions.join(' AND ')}

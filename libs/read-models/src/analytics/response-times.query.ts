@@ -9,12 +9,12 @@ import { durationStats } from './statistics';
 /** Kinds a response-time report covers unless the filter names kinds: drills are left out. */
 export const RESPONSE_TIME_DEFAULT_KINDS: readonly IncidentKind[] = ['INCIDENT', 'NEAR_MISS'];
 
-/** Per day / month / year and key: the incidents and each duration of them (null when missing). */
+/** Per bucket (month for QUARTER) and key: the incidents and each duration of them (null when missing). */
 interface DurationRow {
-  bucket: string;
+  bucket: string | number;
   group_key?: string | null;
   incidents: number | string;
-  /** A JSON array of seconds (SQLite: its text; PostgreSQL: parsed by the driver). */
+  /** A JSON array of whole milliseconds (SQLite: its text; PostgreSQL: parsed by the driver). */
   detect: string | Array<number | null>;
   acknowledge: string | Array<number | null>;
   mitigate: string | Array<number | null>;
@@ -40,9 +40,9 @@ interface Group {
  * GAME_DAY incidents are left out unless `filter.kinds` names them (then the kinds named are taken,
  * as everywhere). Statistics: see statistics.ts (percentile_cont, exact over whole milliseconds).
  *
- * One statement (a covering index range, see the report-indexes migration) hands over the durations
- * per day / month / year and key; the statistics are computed here from the whole milliseconds,
- * identically for both databases.
+ * One statement (a covering index range per kind, see the report-bucket-times migration) hands over
+ * the durations per bucket (month for QUARTER) and key; the statistics are computed here from the
+ * whole milliseconds, identically for both databases.
  */
 export async function responseTimes(
   queryable: ReadModelQueryable,
@@ -57,11 +57,16 @@ export async function responseTimes(
     period: { from: 'from', to: 'to' },
     parameters,
   });
-  const bucket = bucketKey(args.bucket, source.startedAt);
-  // Durations travel as one JSON array per day and key, not one row per incident: the same numbers,
-  // a fraction of the rows to hand over. The aggregate's name is the one difference between dialects.
+  const bucket = bucketKey(args.bucket, source);
+  // Durations travel as one JSON array per bucket and key, not one row per incident: the same numbers,
+  // a fraction of the rows to hand over. They travel as whole milliseconds: a stored duration is the
+  // double milliseconds / 1000 (see the projection), within far less than half a millisecond of it,
+  // so rounding recovers the milliseconds exactly in either database; and integers are cheaper than
+  // doubles for the database to write as JSON text and for JSON.parse to read. The aggregate's name
+  // and the integer type are the differences between dialects.
   const postgres = managerOf(queryable).connection.options.type === 'postgres';
-  const list = (column: string) => `${postgres ? 'json_agg' : 'json_group_array'}(f.${column})`;
+  const list = (column: string) =>
+    `${postgres ? 'json_agg' : 'json_group_array'}(CAST(round(f.${column} * 1000) AS ${postgres ? 'bigint' : 'INTEGER'}))`;
   const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''},
       COUNT(*) AS incidents, ${list('detect_seconds')} AS detect, ${list('acknowledge_seconds')} AS acknowledge,
       ${list('mitigate_seconds')} AS mitigate, ${list('resolve_seconds')} AS resolve
@@ -103,13 +108,8 @@ export async function responseTimes(
     }));
 }
 
-/**
- * Adds the present durations of a JSON array to `millis`. A stored duration is the double the
- * projection computed as milliseconds / 1000; both databases give it back to within far less than
- * half a millisecond (PostgreSQL exactly; SQLite's JSON to 15 significant digits), so rounding
- * recovers the whole milliseconds exactly.
- */
-function addMillis(millis: number[], seconds: string | Array<number | null>): void {
-  const values = typeof seconds === 'string' ? (JSON.parse(seconds) as Array<number | null>) : seconds;
-  for (const value of values) if (value !== null) millis.push(Math.round(value * 1000));
+/** Adds the present durations (whole milliseconds) of a JSON array to `millis`. */
+function addMillis(millis: number[], durations: string | Array<number | null>): void {
+  const values = typeof durations === 'string' ? (JSON.parse(durations) as Array<number | null>) : durations;
+  for (const value of values) if (value !== null) millis.push(value);
 }

@@ -1,3 +1,4 @@
+import { seededRandom } from './facts-filter.fixture';
 import { durationStats, meanOf, percentileOfSorted } from './statistics';
 
 const seconds = (...values: number[]) => values.map((s) => Math.round(s * 1000));
@@ -99,5 +100,32 @@ describe('percentileOfSorted and meanOf', () => {
   it('is null for no values', () => {
     expect(percentileOfSorted([], 1, 2)).toBeNull();
     expect(meanOf([])).toBeNull();
+  });
+});
+
+describe('durationStats by selection', () => {
+  it('gives the figures of percentileOfSorted over the sorted durations (random sizes, many ties)', () => {
+    const random = seededRandom(20261129);
+    for (let run = 0; run < 3000; run++) {
+      const n = Math.floor(random() * (run % 10 === 0 ? 2000 : 40));
+      const spread = [1, 3, 1000, 3_600_000][run % 4];
+      const durations = Array.from(
+        { length: n },
+        () => Math.floor(random() * spread) - (run % 7 === 0 ? 50 : 0),
+      );
+      const sorted = Float64Array.from(durations).sort();
+      expect(durationStats(durations)).toEqual({
+        count: n,
+        meanSeconds: meanOf(sorted, 1000),
+        medianSeconds: percentileOfSorted(sorted, 1, 2, 1000),
+        p90Seconds: percentileOfSorted(sorted, 9, 10, 1000),
+      });
+    }
+  });
+
+  it('leaves its input as it was', () => {
+    const durations = [5, 3, 9, 1, 7];
+    durationStats(durations);
+    expect(durations).toEqual([5, 3, 9, 1, 7]);
   });
 });

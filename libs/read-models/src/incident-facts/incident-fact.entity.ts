@@ -85,7 +85,10 @@ export class IncidentFactRow {
   recurs!: boolean;
 }
 
-/** One row per service of an incident; started_at is copied so a service's period is one index range. */
+/**
+ * One row per service of an incident; started_at (and started_at_ms) is copied so a service's period
+ * is one index range.
+ */
 @Entity('incident_fact_services')
 export class IncidentFactServiceRow {
   @PrimaryColumn('text', { name: 'incident_id' })
@@ -96,6 +99,10 @@ export class IncidentFactServiceRow {
 
   @Column('text', { name: 'started_at' })
   startedAt!: string;
+
+  /** started_at as epoch milliseconds: a report computes its DAY and WEEK buckets from it in SQL. */
+  @Column('bigint', { name: 'started_at_ms', transformer: safeBigint })
+  startedAtMs!: number;
 }
 
 @Entity('incident_fact_tags')
@@ -108,6 +115,10 @@ export class IncidentFactTagRow {
 
   @Column('text', { name: 'started_at' })
   startedAt!: string;
+
+  /** started_at as epoch milliseconds: a report computes its DAY and WEEK buckets from it in SQL. */
+  @Column('bigint', { name: 'started_at_ms', transformer: safeBigint })
+  startedAtMs!: number;
 }
 
 /**
@@ -124,6 +135,10 @@ export class IncidentFactFactorCategoryRow {
 
   @Column('text', { name: 'started_at' })
   startedAt!: string;
+
+  /** started_at as epoch milliseconds: a report computes its DAY and WEEK buckets from it in SQL. */
+  @Column('bigint', { name: 'started_at_ms', transformer: safeBigint })
+  startedAtMs!: number;
 }
 
 /** What the projection needs of each finding to derive the factor categories. */

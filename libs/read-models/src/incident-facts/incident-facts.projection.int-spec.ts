@@ -127,10 +127,20 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
       resolveSeconds: 3450.5,
     });
     expect(await servicesOf(id)).toEqual([
-      { incidentId: id, service: 'checkout', startedAt: '2026-03-01T09:58:00.000Z' },
+      {
+        incidentId: id,
+        service: 'checkout',
+        startedAt: '2026-03-01T09:58:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T09:58:00.000Z'),
+      },
     ]);
     expect(await tagsOf(id)).toEqual([
-      { incidentId: id, tag: 'config', startedAt: '2026-03-01T09:58:00.000Z' },
+      {
+        incidentId: id,
+        tag: 'config',
+        startedAt: '2026-03-01T09:58:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T09:58:00.000Z'),
+      },
     ]);
   });
 
@@ -146,8 +156,18 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
       detectionSource: 'CUSTOMER_REPORT',
     });
     expect(await servicesOf(id)).toEqual([
-      { incidentId: id, service: 'checkout', startedAt: '2026-03-01T10:00:00.000Z' },
-      { incidentId: id, service: 'search', startedAt: '2026-03-01T10:00:00.000Z' },
+      {
+        incidentId: id,
+        service: 'checkout',
+        startedAt: '2026-03-01T10:00:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T10:00:00.000Z'),
+      },
+      {
+        incidentId: id,
+        service: 'search',
+        startedAt: '2026-03-01T10:00:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T10:00:00.000Z'),
+      },
     ]);
     expect(await tagsOf(id)).toEqual([]);
     expect(await fact(id)).toMatchObject({
@@ -180,6 +200,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
       category: 'CAPACITY',
     });
     expect(categoryRow.startedAt).toBe('2026-03-01T10:00:00.000Z');
+    expect(categoryRow.startedAtMs).toBe(Date.parse('2026-03-01T10:00:00.000Z'));
 
     await bed.writer.onIncident(id, { type: 'ReviseFinding', findingId: `${id}:f3`, category: 'NETWORK' });
     expect(await categoriesOf(id)).toEqual(['CONFIG_CHANGE', 'NETWORK']);

@@ -31,8 +31,9 @@ type Times = Pick<
   IncidentFactRow,
   'startedAtMs' | 'detectedAtMs' | 'acknowledgedAtMs' | 'mitigatedAtMs' | 'resolvedAtMs'
 >;
-/** A child row that repeats the incident's started_at. */
-type DatedChild = { incidentId: string; startedAt: string };
+/** A child row that repeats the incident's started_at (as text and as epoch ms). */
+type DatedChild = { incidentId: string; startedAt: string; startedAtMs: number };
+type StartedAt = Pick<DatedChild, 'startedAt' | 'startedAtMs'>;
 
 const FINDING_EVENTS = new Set<ProjectedIncidentEvent['type']>([
   'FindingRecorded',
@@ -265,8 +266,9 @@ class FactBatch {
       recurs: false,
     });
     this.changedFacts.add(d.incidentId);
-    this.replaceServices(d.incidentId, d.services, startedAt);
-    this.replaceTags(d.incidentId, d.tags, startedAt);
+    const started = { startedAt, startedAtMs: times.startedAtMs };
+    this.replaceServices(d.incidentId, d.services, started);
+    this.replaceTags(d.incidentId, d.tags, started);
   }
 
   private revised(
@@ -277,15 +279,16 @@ class FactBatch {
     if (revision.severity !== undefined) changes.severity = revision.severity;
     if (revision.detectionSource !== undefined) changes.detectionSource = revision.detectionSource;
     const startedAt = revision.startedAt === undefined ? fact.startedAt : isoTime(revision.startedAt);
+    const started = { startedAt, startedAtMs: epochMs(startedAt) };
     if (startedAt !== fact.startedAt) {
-      Object.assign(changes, { startedAt }, withDurations(fact, { startedAtMs: epochMs(startedAt) }));
+      Object.assign(changes, { startedAt }, withDurations(fact, { startedAtMs: started.startedAtMs }));
       for (const children of [this.services, this.tags, this.categories] as Array<Groups<DatedChild>>) {
-        for (const child of children.get(fact.incidentId)) child.startedAt = startedAt;
+        for (const child of children.get(fact.incidentId)) Object.assign(child, started);
         children.touch(fact.incidentId);
       }
     }
-    if (revision.services !== undefined) this.replaceServices(fact.incidentId, revision.services, startedAt);
-    if (revision.tags !== undefined) this.replaceTags(fact.incidentId, revision.tags, startedAt);
+    if (revision.services !== undefined) this.replaceServices(fact.incidentId, revision.services, started);
+    if (revision.tags !== undefined) this.replaceTags(fact.incidentId, revision.tags, started);
     return changes;
   }
 
@@ -307,20 +310,21 @@ class FactBatch {
       incidentId: fact.incidentId,
       category,
       startedAt: fact.startedAt,
+      startedAtMs: fact.startedAtMs,
     }));
     this.categories.replace(fact.incidentId, rows);
     return { hasCategorisedFinding: rows.length > 0 };
   }
 
-  private replaceServices(incidentId: string, services: readonly string[], startedAt: string): void {
-    const rows = [...new Set(services)].map((service) => ({ incidentId, service, startedAt }));
+  private replaceServices(incidentId: string, services: readonly string[], started: StartedAt): void {
+    const rows = [...new Set(services)].map((service) => ({ incidentId, service, ...started }));
     this.services.replace(incidentId, rows);
   }
 
-  private replaceTags(incidentId: string, tags: readonly string[], startedAt: string): void {
+  private replaceTags(incidentId: string, tags: readonly string[], started: StartedAt): void {
     this.tags.replace(
       incidentId,
-      [...new Set(tags)].map((tag) => ({ incidentId, tag, startedAt })),
+      [...new Set(tags)].map((tag) => ({ incidentId, tag, ...started })),
     );
   }
 }

@@ -9,6 +9,7 @@ import { ReportIndexes1767226400000 } from './1767226400000-report-indexes.migra
 import { ActionItemStatusHistory1767226500000 } from './1767226500000-action-item-status-history.migration';
 import { RecurrencePairs1767226600000 } from './1767226600000-recurrence-pairs.migration';
 import { ActionItemHistoryIncidentStart1767226650000 } from './1767226650000-action-item-history-incident-start.migration';
+import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-times.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const READ_MODEL_MIGRATIONS = [
   ActionItemStatusHistory1767226500000,
   RecurrencePairs1767226600000,
   ActionItemHistoryIncidentStart1767226650000,
+  ReportBucketTimes1767226700000,
 ];

@@ -137,10 +137,20 @@ describeOnReadModelDatabases('projections applying batches', (databases) => {
       hasCategorisedFinding: true,
     });
     expect(await manager.findBy(IncidentFactServiceRow, { incidentId: id })).toEqual([
-      { incidentId: id, service: 'checkout', startedAt: '2026-03-01T08:00:00.000Z' },
+      {
+        incidentId: id,
+        service: 'checkout',
+        startedAt: '2026-03-01T08:00:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T08:00:00.000Z'),
+      },
     ]);
     expect(await manager.findBy(IncidentFactFactorCategoryRow, { incidentId: id })).toEqual([
-      { incidentId: id, category: 'CAPACITY', startedAt: '2026-03-01T08:00:00.000Z' },
+      {
+        incidentId: id,
+        category: 'CAPACITY',
+        startedAt: '2026-03-01T08:00:00.000Z',
+        startedAtMs: Date.parse('2026-03-01T08:00:00.000Z'),
+      },
     ]);
 
     const single = await databases.open();
