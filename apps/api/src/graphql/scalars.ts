@@ -22,13 +22,16 @@ export function parseDateTime(value: unknown, node?: ValueNode): string {
   return date.toISOString();
 }
 
+/** Already the canonical form (UTC, milliseconds): served as it is, without a parse per value. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** RFC 3339 in UTC with milliseconds, e.g. "2026-03-01T12:00:00.000Z". Values are ISO strings in the code. */
 export const DateTimeScalar = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   description: 'RFC 3339 date-time in UTC with milliseconds, e.g. "2026-03-01T12:00:00.000Z".',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'string') return new Date(value).toISOString();
+    if (typeof value === 'string') return CANONICAL.test(value) ? value : new Date(value).toISOString();
     throw new TypeError(`DateTime cannot represent ${typeof value}`);
   },
   parseValue: (value) => parseDateTime(value),

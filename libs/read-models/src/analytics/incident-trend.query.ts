@@ -1,5 +1,5 @@
 import type { ReadModelQueryable } from '../query-arguments';
-import { bucketKey, bucketStarts, isoOfMs } from './buckets';
+import { bucketKey, bucketStartFormatter, bucketStarts } from './buckets';
 import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
 import { checkTrendInput } from './report-arguments';
 import type { TrendInput, TrendPoint } from './report-types';
@@ -48,7 +48,8 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
     for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) at(start, null);
   for (const row of rows)
     at(bucket.startOf(row.bucket), row.group_key ?? null).count += integerOf(row.incidents);
+  const iso = bucketStartFormatter();
   return [...counts.values()]
     .sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key))
-    .map((p) => ({ bucketStart: isoOfMs(p.bucketStart), key: p.key, count: p.count }));
+    .map((p) => ({ bucketStart: iso(p.bucketStart), key: p.key, count: p.count }));
 }

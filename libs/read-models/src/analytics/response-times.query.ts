@@ -1,6 +1,6 @@
 import type { IncidentKind } from '@kb/domain';
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
-import { bucketKey, bucketStarts, isoOfMs } from './buckets';
+import { bucketKey, bucketStartFormatter, bucketStarts } from './buckets';
 import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
 import { checkTrendInput } from './report-arguments';
 import type { ResponseTimePoint, TrendInput } from './report-types';
@@ -95,10 +95,11 @@ export async function responseTimes(
     addMillis(found.mitigate, row.mitigate);
     addMillis(found.resolve, row.resolve);
   }
+  const iso = bucketStartFormatter();
   return [...groups.values()]
     .sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key))
     .map((g) => ({
-      bucketStart: isoOfMs(g.bucketStart),
+      bucketStart: iso(g.bucketStart),
       key: g.key,
       incidents: g.incidents,
       detect: durationStats(g.detect),
