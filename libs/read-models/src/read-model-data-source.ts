@@ -63,8 +63,16 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
       type: 'postgres',
       url: config.url,
       schema: config.schema,
-      // Migrations are plain SQL with unqualified names: they land in the configured schema.
-      extra: config.schema ? { options: `-c search_path=${quoteIdentifier(config.schema)}` } : undefined,
+      extra: {
+        options: [
+          // Migrations are plain SQL with unqualified names: they land in the configured schema.
+          ...(config.schema ? [`-c search_path=${quoteIdentifier(config.schema)}`] : []),
+          // The read models are small enough to stay cached; at the default cost of a random page
+          // (4, for spinning disks) PostgreSQL scanned whole tables rather than the reports' covering
+          // indexes (the recurrence counts: 40 ms instead of 17 at 100,000 incidents).
+          '-c random_page_cost=1.1',
+        ].join(' '),
+      },
     });
   }
   await dataSource.initialize();
