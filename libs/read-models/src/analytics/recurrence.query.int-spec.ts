@@ -100,10 +100,11 @@ describeOnReadModelDatabases('recurrence', (databases) => {
     const ds = await project();
     const expected = await recurrence(ds, PERIOD);
     // Force a collision: (queue, CONFIG_CHANGE) takes the key of (api, CONFIG_CHANGE).
-    await ds.query(
-      `UPDATE incident_fact_recurrence_pairs SET pair_key = (SELECT MIN(pair_key) FROM incident_fact_recurrence_pairs
-         WHERE service = 'api' AND category = 'CONFIG_CHANGE') WHERE service = 'queue' AND category = 'CONFIG_CHANGE'`,
-    );
+    for (const table of ['incident_fact_recurrence_pairs', 'incident_fact_recurrence_pair_names'])
+      await ds.query(
+        `UPDATE ${table} SET pair_key = (SELECT MIN(pair_key) FROM incident_fact_recurrence_pair_names
+           WHERE service = 'api' AND category = 'CONFIG_CHANGE') WHERE service = 'queue' AND category = 'CONFIG_CHANGE'`,
+      );
     expect(await recurrence(ds, PERIOD)).toEqual(expected);
     expect(expected.clusters).toHaveLength(3);
   });

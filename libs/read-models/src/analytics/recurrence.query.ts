@@ -54,30 +54,31 @@ export async function recurrence(
       ? ` AND p.incident_id IN (SELECT f.incident_id FROM incident_facts f WHERE ${inPeriod})`
       : ''
   }`;
-  // Clusters grouped by pair_key (a number standing for the pair: integers sort faster than texts);
-  // `mixed` tells a group holding two pairs whose keys collide, and then they are grouped by the texts.
-  const clusterRows = (groupBy: string) => `SELECT 'cluster' AS what, MIN(p.service) AS service,
-      MIN(p.category) AS category, COUNT(*) AS incidents, NULL AS recurrences,
-      CASE WHEN MIN(p.service) = MAX(p.service) AND MIN(p.category) = MAX(p.category) THEN 0 ELSE 1 END AS mixed
+  // Clusters grouped by pair_key (a number standing for the pair: integers group faster than two
+  // texts), named from incident_fact_recurrence_pair_names. Should two pairs ever share a key, its
+  // name comes back twice and the clusters are grouped by the texts instead.
+  const clustersByKey = `SELECT 'cluster' AS what, n.service, n.category, c.incidents, NULL AS recurrences, c.pair_key
+    FROM (SELECT p.pair_key, COUNT(*) AS incidents FROM incident_fact_recurrence_pairs p WHERE ${pairsInPeriod}
+      GROUP BY p.pair_key HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0) c
+    JOIN incident_fact_recurrence_pair_names n ON n.pair_key = c.pair_key`;
+  const clustersByName = `SELECT 'cluster' AS what, p.service, p.category, COUNT(*) AS incidents,
+      NULL AS recurrences, NULL AS pair_key
     FROM incident_fact_recurrence_pairs p WHERE ${pairsInPeriod}
-    GROUP BY ${groupBy} HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0`;
+    GROUP BY p.service, p.category HAVING SUM(CASE WHEN p.recurs THEN 1 ELSE 0 END) > 0`;
   let rows = await runReportSql<Record<string, unknown>>(
     queryable,
     `SELECT 'count' AS what, NULL AS service, NULL AS category,
-      COUNT(*) AS incidents, SUM(CASE WHEN f.recurs THEN 1 ELSE 0 END) AS recurrences, 0 AS mixed
+      COUNT(*) AS incidents, SUM(CASE WHEN f.recurs THEN 1 ELSE 0 END) AS recurrences, NULL AS pair_key
     FROM incident_facts f WHERE ${inPeriod}
     UNION ALL
-    ${clusterRows('p.pair_key')}`,
+    ${clustersByKey}`,
     parameters,
   );
-  if (rows.some((row) => integerOf(row.mixed) !== 0))
+  const keys = rows.filter((row) => row.what === 'cluster').map((row) => String(row.pair_key));
+  if (new Set(keys).size !== keys.length)
     rows = [
       ...rows.filter((row) => row.what === 'count'),
-      ...(await runReportSql<Record<string, unknown>>(
-        queryable,
-        clusterRows('p.service, p.category'),
-        parameters,
-      )),
+      ...(await runReportSql<Record<string, unknown>>(queryable, clustersByName, parameters)),
     ];
   let incidents = 0;
   let recurrences = 0;

@@ -197,6 +197,19 @@ export class IncidentFactRecurrencePairRow {
   recurs!: boolean;
 }
 
+/** The (service, category) a pair key stands for: the distinct ones of incident_fact_recurrence_pairs. */
+@Entity('incident_fact_recurrence_pair_names')
+export class IncidentFactRecurrencePairNameRow {
+  @PrimaryColumn('bigint', { name: 'pair_key', transformer: safeBigint })
+  pairKey!: number;
+
+  @PrimaryColumn('text')
+  service!: string;
+
+  @PrimaryColumn('text')
+  category!: FactorCategory;
+}
+
 export const INCIDENT_FACT_ENTITIES = [
   IncidentFactRow,
   IncidentFactServiceRow,
@@ -205,4 +218,5 @@ export const INCIDENT_FACT_ENTITIES = [
   IncidentFactFindingRow,
   IncidentFactRecurrenceLinkRow,
   IncidentFactRecurrencePairRow,
+  IncidentFactRecurrencePairNameRow,
 ];

@@ -53,6 +53,7 @@ export class IncidentFactsProjection implements Projection {
   readonly name = 'incident-facts';
   readonly streamPrefixes = [INCIDENT_STREAM_PREFIX];
   readonly tables = [
+    'incident_fact_recurrence_pair_names',
     'incident_fact_recurrence_pairs',
     'incident_fact_recurrence_links',
     'incident_fact_findings',

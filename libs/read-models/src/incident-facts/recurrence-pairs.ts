@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { FactorCategory } from '@kb/domain';
-import { chunks, deleteRowsWhereIn, insertRows, loadRowsWhereIn } from '../projector/batch-rows';
+import { chunks, deleteRowsWhereIn, insertRows, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
   IncidentFactFactorCategoryRow,
+  IncidentFactRecurrencePairNameRow,
   IncidentFactRecurrencePairRow,
   IncidentFactServiceRow,
 } from './incident-fact.entity';
@@ -62,6 +63,7 @@ export async function refreshRecurrence(
       })),
     );
     await insertRows(manager, IncidentFactRecurrencePairRow, after);
+    await refreshPairNames(manager, before, after);
     for (const windows of chunks(pairWindows([...before, ...after]), WINDOWS_PER_STATEMENT)) {
       const next = p();
       const parameters: Array<string | number> = [];
@@ -97,6 +99,36 @@ export async function refreshRecurrence(
       ids,
     );
   }
+}
+
+/**
+ * Keeps incident_fact_recurrence_pair_names the distinct (pair_key, service, category) of the pair
+ * rows: adds the names of the pairs just written, and removes those of the pairs just replaced that
+ * no row has any more (so the table is the same whatever the batches were).
+ */
+async function refreshPairNames(
+  manager: EntityManager,
+  before: readonly IncidentFactRecurrencePairRow[],
+  after: readonly IncidentFactRecurrencePairRow[],
+): Promise<void> {
+  const name = ({ pairKey, service, category }: IncidentFactRecurrencePairRow) => ({
+    pairKey,
+    service,
+    category,
+  });
+  await upsertRows(manager, IncidentFactRecurrencePairNameRow, after.map(name));
+  const gone = [...new Set(before.map((row) => row.pairKey))];
+  const postgres = manager.connection.options.type === 'postgres';
+  for (const keys of chunks(gone, IDS_PER_STATEMENT))
+    await manager.query(
+      `DELETE FROM incident_fact_recurrence_pair_names
+       WHERE pair_key IN (${keys.map((_, i) => (postgres ? `$${i + 1}` : '?')).join(', ')})
+         AND NOT EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs r
+           WHERE r.pair_key = incident_fact_recurrence_pair_names.pair_key
+             AND r.service = incident_fact_recurrence_pair_names.service
+             AND r.category = incident_fact_recurrence_pair_names.category)`,
+      keys,
+    );
 }
 
 /**

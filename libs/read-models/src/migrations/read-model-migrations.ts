@@ -10,6 +10,7 @@ import { ActionItemStatusHistory1767226500000 } from './1767226500000-action-ite
 import { RecurrencePairs1767226600000 } from './1767226600000-recurrence-pairs.migration';
 import { ActionItemHistoryIncidentStart1767226650000 } from './1767226650000-action-item-history-incident-start.migration';
 import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-times.migration';
+import { RecurrencePairNames1767226800000 } from './1767226800000-recurrence-pair-names.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const READ_MODEL_MIGRATIONS = [
   RecurrencePairs1767226600000,
   ActionItemHistoryIncidentStart1767226650000,
   ReportBucketTimes1767226700000,
+  RecurrencePairNames1767226800000,
 ];
