@@ -100,6 +100,11 @@ class Groups<Row> {
     this.changed.set(incidentId, rows);
   }
 
+  /** The incident's rows when the batch loaded or replaced them; undefined otherwise. */
+  ifKnown(incidentId: string): Row[] | undefined {
+    return this.known.get(incidentId);
+  }
+
   touch(incidentId: string): void {
     this.changed.set(incidentId, this.get(incidentId));
   }
@@ -238,6 +243,15 @@ class FactBatch {
       new Set([...this.services.changed.keys(), ...this.categories.changed.keys()]),
       new Set([...this.recurrenceLinks.values()].map((link) => link.incidentId)),
       (incidentId) => (this.facts.get(incidentId) as IncidentFactRow).startedAtMs,
+      (incidentId) =>
+        this.absent.has(incidentId)
+          ? {
+              // New in this batch: its services were replaced by its report; categories only by
+              // finding events of this batch (none before it).
+              services: this.services.get(incidentId).map((row) => row.service),
+              categories: this.categories.ifKnown(incidentId)?.map((row) => row.category) ?? [],
+            }
+          : undefined,
     );
   }
 

@@ -39,19 +39,36 @@ export async function refreshRecurrence(
   linked: ReadonlySet<string>,
   /** The startedAt (epoch ms) of a repaired incident, as the batch wrote it. */
   startedAtMs: (incidentId: string) => number,
+  /**
+   * The services and factor categories of an incident first seen in this batch (it has no rows from
+   * before: no pair to remove, nothing to load); undefined for the others.
+   */
+  newIncident: (
+    incidentId: string,
+  ) => { services: readonly string[]; categories: readonly FactorCategory[] } | undefined,
 ): Promise<void> {
   if (repaired.size === 0 && linked.size === 0) return;
   const postgres = manager.connection.options.type === 'postgres';
   const p = placeholders(postgres);
-  const touched = new Set<string>([...repaired, ...linked]);
+  const stored = [...repaired].filter((id) => newIncident(id) === undefined);
+  // A new incident's flag starts false; it changes only if one of its pairs flips (below).
+  const touched = new Set<string>([...stored, ...linked]);
 
   if (repaired.size > 0) {
-    const before = await loadRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', repaired);
-    await deleteRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', repaired);
-    const services = await loadRowsWhereIn(manager, IncidentFactServiceRow, 'incidentId', repaired);
-    const categories = new Map<string, FactorCategory[]>();
-    for (const row of await loadRowsWhereIn(manager, IncidentFactFactorCategoryRow, 'incidentId', repaired))
+    const before = await loadRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', stored);
+    await deleteRowsWhereIn(manager, IncidentFactRecurrencePairRow, 'incidentId', stored);
+    const services = (await loadRowsWhereIn(manager, IncidentFactServiceRow, 'incidentId', stored)).map(
+      ({ incidentId, service }) => ({ incidentId, service }),
+    );
+    const categories = new Map<string, readonly FactorCategory[]>();
+    for (const row of await loadRowsWhereIn(manager, IncidentFactFactorCategoryRow, 'incidentId', stored))
       categories.set(row.incidentId, [...(categories.get(row.incidentId) ?? []), row.category]);
+    for (const incidentId of repaired) {
+      const known = newIncident(incidentId);
+      if (!known) continue;
+      for (const service of known.services) services.push({ incidentId, service });
+      categories.set(incidentId, known.categories);
+    }
     const after = services.flatMap(({ incidentId, service }) =>
       (categories.get(incidentId) ?? []).map((category): IncidentFactRecurrencePairRow => ({
         incidentId,
