@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kb/event-store';
-import { createReadModelDataSource, PROJECTED_STREAM_PREFIXES, readModelProjections } from '@kb/read-models';
+import {
+  createReadModelDataSource,
+  projectionReads,
+  readModelProjections,
+  type Projection,
+} from '@kb/read-models';
 import type { DataSource } from 'typeorm';
 import { demoHistory, type DemoHistoryOptions } from './demo-history';
 import { catchUpReadModels, SeedRefusedError, writeDemoHistory, type WriteSummary } from './seed-demo-data';
@@ -60,17 +65,13 @@ describe('seeding the demo history into a DATA_DIR (embedded store, SQLite read 
     expect(projected.parked).toBe(0);
     // One pass over the log: every event read once, each projection handed the events of its streams.
     expect(projected.events).toBe(written.events);
-    const eventsOf = (prefixes: readonly string[]) =>
+    const eventsOf = (projection: Projection) =>
       generated
         .flatMap((i) => i.streams)
-        .filter((stream) => prefixes.some((prefix) => stream.streamId.startsWith(prefix)))
-        .reduce((n, stream) => n + stream.events.length, 0);
+        .flatMap((stream) => stream.events.map((event) => ({ streamId: stream.streamId, type: event.type })))
+        .filter((event) => projectionReads(projection, event)).length;
     expect(projected.projections).toEqual(
-      readModelProjections().map((p) => ({
-        projection: p.name,
-        events: eventsOf(p.streamPrefixes ?? PROJECTED_STREAM_PREFIXES),
-        parked: 0,
-      })),
+      readModelProjections().map((p) => ({ projection: p.name, events: eventsOf(p), parked: 0 })),
     );
     const checkpoints = await countRows('SELECT count(*) AS n FROM projection_checkpoints');
     expect(checkpoints).toBe(readModelProjections().length);

@@ -1,4 +1,4 @@
-import { ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX } from '@kb/domain';
+import { ACTION_ITEM_STREAM_PREFIX, actionItemCatalogue, INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
 import {
@@ -36,6 +36,12 @@ export class ActionItemHistoryProjection implements Projection {
   readonly name = 'action-item-history';
   /** Incident streams too: for the startedAt of each item's incident (reports over a period). */
   readonly streamPrefixes = [ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX];
+  /** Of the incidents' events, only those that can set a start: the rest are skipped unread. */
+  readonly eventTypes: ReadonlySet<string> = new Set([
+    ...Object.keys(actionItemCatalogue.versions),
+    'IncidentReported',
+    'IncidentRevised',
+  ]);
   readonly tables = ['action_item_status_history', 'action_item_history_incidents'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {

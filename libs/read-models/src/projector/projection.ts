@@ -17,6 +17,11 @@ export interface Projection {
    * a second. Absent: it reads every projected stream.
    */
   readonly streamPrefixes?: readonly string[];
+  /**
+   * The event types it reads, when it needs only some of those streams' events (it must ignore the
+   * others): a live batch with none of them is skipped in the same way. Absent: every type.
+   */
+  readonly eventTypes?: ReadonlySet<string>;
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
   /**
    * Optional, for speed: applies `events` (in log order) leaving exactly the rows that `apply`
@@ -24,4 +29,16 @@ export interface Projection {
    * When it throws, the projector undoes its writes and falls back to `apply`, one event at a time.
    */
   applyBatch?(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void>;
+}
+
+/** Whether `projection` reads an event of this stream and type (see streamPrefixes, eventTypes). */
+export function projectionReads(
+  projection: Pick<Projection, 'streamPrefixes' | 'eventTypes'>,
+  event: { readonly streamId: string; readonly type: string },
+): boolean {
+  const { streamPrefixes, eventTypes } = projection;
+  return (
+    (streamPrefixes === undefined || streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) &&
+    (eventTypes === undefined || eventTypes.has(event.type))
+  );
 }

@@ -10,7 +10,7 @@ import {
 import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from './projected-event';
-import type { Projection } from './projection';
+import { projectionReads, type Projection } from './projection';
 
 export interface ProjectorOptions {
   /** Most events applied in one transaction while catching up. Default 500. */
@@ -215,9 +215,6 @@ export async function rebuildProjections(
   options: RebuildOptions & { onProgress?: (progress: RebuildPassProgress) => void } = {},
 ): Promise<RebuildProgress[]> {
   const now = options.now ?? new Date();
-  const prefixesOf = (projection: Projection) => projection.streamPrefixes ?? PROJECTED_STREAM_PREFIXES;
-  const readsAny = (projection: Projection, streamId: string) =>
-    prefixesOf(projection).some((prefix) => streamId.startsWith(prefix));
   const results = await dataSource.transaction(async (manager) => {
     const states = projections.map((projection) => ({
       projection,
@@ -241,7 +238,7 @@ export async function rebuildProjections(
       });
       if (page.length === 0) break;
       for (const state of states) {
-        const events = page.filter((event) => readsAny(state.projection, event.streamId));
+        const events = page.filter((event) => projectionReads(state.projection, event));
         const parked = await applyEvents(manager, state.projection, events, state.blocked, now);
         state.progress = {
           projection: state.projection.name,
@@ -669,12 +666,9 @@ class ProjectionRunner {
     this.onCommit();
   }
 
-  /** Whether the batch holds an event of the streams the projection reads. */
+  /** Whether the batch holds an event the projection reads (of its streams and types). */
   private reads(batch: readonly StoredEvent[]): boolean {
-    const prefixes = this.projection.streamPrefixes;
-    return (
-      prefixes === undefined || batch.some((event) => prefixes.some((p) => event.streamId.startsWith(p)))
-    );
+    return batch.some((event) => projectionReads(this.projection, event));
   }
 
   /**
