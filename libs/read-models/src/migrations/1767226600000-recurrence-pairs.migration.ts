@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { emptyProjection } from './empty-projection';
 
 /**
  * Recurrence kept ready by the incident-facts projection instead of found by a window over every
@@ -39,16 +40,14 @@ export class RecurrencePairs1767226600000 implements MigrationInterface {
         detection_source, status, has_categorised_finding, recurs, detect_seconds, acknowledge_seconds,
         mitigate_seconds, resolve_seconds)`,
       // Rebuilt from the log by the projector (no checkpoint: it starts from the beginning).
-      ...[
+      ...emptyProjection('incident-facts', [
         'incident_fact_recurrence_links',
         'incident_fact_findings',
         'incident_fact_factor_categories',
         'incident_fact_tags',
         'incident_fact_services',
         'incident_facts',
-      ].map((table) => `DELETE FROM ${table}`),
-      "DELETE FROM projection_dead_letters WHERE projection = 'incident-facts'",
-      "DELETE FROM projection_checkpoints WHERE name = 'incident-facts'",
+      ]),
     ];
     for (const statement of statements) await queryRunner.query(statement);
   }

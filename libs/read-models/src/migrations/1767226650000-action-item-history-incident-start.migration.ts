@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { emptyProjection } from './empty-projection';
 
 /**
  * actionItemHealth over a period of incidents without a join per version: each version row carries
@@ -27,9 +28,7 @@ export class ActionItemHistoryIncidentStart1767226650000 implements MigrationInt
         (to_at, incident_started_at, from_at, status, due_date, closed_after_ms, owner_team, priority, type,
          incident_id)`,
       'CREATE INDEX action_item_status_history_incident_idx ON action_item_status_history (incident_id)',
-      'DELETE FROM action_item_status_history',
-      "DELETE FROM projection_dead_letters WHERE projection = 'action-item-history'",
-      "DELETE FROM projection_checkpoints WHERE name = 'action-item-history'",
+      ...emptyProjection('action-item-history', ['action_item_status_history']),
     ];
     for (const statement of statements) await queryRunner.query(statement);
   }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { emptyProjection } from './empty-projection';
 
 /**
  * The failure-trend reports compute their DAY and WEEK buckets in SQL from epoch milliseconds
@@ -24,7 +25,7 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
     const statements = [
       // Rebuilt from the log by the projector (no checkpoint: it starts from the beginning). Emptied
       // first, so the indexes below are built over empty tables.
-      ...[
+      ...emptyProjection('incident-facts', [
         'incident_fact_recurrence_pairs',
         'incident_fact_recurrence_links',
         'incident_fact_findings',
@@ -32,9 +33,7 @@ export class ReportBucketTimes1767226700000 implements MigrationInterface {
         'incident_fact_tags',
         'incident_fact_services',
         'incident_facts',
-      ].map((table) => `DELETE FROM ${table}`),
-      "DELETE FROM projection_dead_letters WHERE projection = 'incident-facts'",
-      "DELETE FROM projection_checkpoints WHERE name = 'incident-facts'",
+      ]),
       ...DIMENSIONS.map(
         ([table]) => `ALTER TABLE ${table} ADD COLUMN started_at_ms bigint NOT NULL DEFAULT 0`,
       ),

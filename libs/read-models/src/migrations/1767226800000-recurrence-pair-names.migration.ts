@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { emptyProjection } from './empty-projection';
 
 /**
  * The (service, category) each recurrence pair key stands for, so the recurrence report groups a
@@ -15,7 +16,7 @@ export class RecurrencePairNames1767226800000 implements MigrationInterface {
     const postgres = queryRunner.connection.driver.options.type === 'postgres';
     const text = postgres ? 'text COLLATE "C"' : 'text';
     const statements = [
-      ...[
+      ...emptyProjection('incident-facts', [
         'incident_fact_recurrence_pairs',
         'incident_fact_recurrence_links',
         'incident_fact_findings',
@@ -23,9 +24,7 @@ export class RecurrencePairNames1767226800000 implements MigrationInterface {
         'incident_fact_tags',
         'incident_fact_services',
         'incident_facts',
-      ].map((table) => `DELETE FROM ${table}`),
-      "DELETE FROM projection_dead_letters WHERE projection = 'incident-facts'",
-      "DELETE FROM projection_checkpoints WHERE name = 'incident-facts'",
+      ]),
       `CREATE TABLE incident_fact_recurrence_pair_names (
         pair_key bigint NOT NULL,
         service ${text} NOT NULL,
