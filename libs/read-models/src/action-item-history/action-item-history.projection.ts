@@ -1,6 +1,6 @@
 import { ACTION_ITEM_STREAM_PREFIX, actionItemCatalogue, INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
-import { byKey, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
+import { byKey, loadRowsWhereIn, queryNamed, upsertRows } from '../projector/batch-rows';
 import {
   isActionItemEvent,
   isIncidentEvent,
@@ -107,12 +107,11 @@ export class ActionItemHistoryProjection implements Projection {
       [...changedStarts].map((id) => starts.get(id) as ActionItemHistoryIncidentRow),
     );
     await upsertRows(manager, ActionItemVersionRow, [...changed.values()]);
-    const postgres = manager.connection.options.type === 'postgres';
     for (const incidentId of moved)
-      await manager.query(
-        `UPDATE action_item_status_history SET incident_started_at = ${postgres ? '$1' : '?'}
-         WHERE incident_id = ${postgres ? '$2' : '?'}`,
-        [(starts.get(incidentId) as ActionItemHistoryIncidentRow).startedAt, incidentId],
+      await queryNamed(
+        manager,
+        'UPDATE action_item_status_history SET incident_started_at = :startedAt WHERE incident_id = :incidentId',
+        { startedAt: (starts.get(incidentId) as ActionItemHistoryIncidentRow).startedAt, incidentId },
       );
   }
 }

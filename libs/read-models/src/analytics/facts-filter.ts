@@ -1,3 +1,4 @@
+import { queryNamed } from '../projector/batch-rows';
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
 import type { FactsFilter } from './report-arguments';
 import type { TrendDimension } from './report-types';
@@ -167,9 +168,7 @@ export function runReportSql<Row>(
   sql: string,
   parameters: SqlParameters,
 ): Promise<Row[]> {
-  const manager = managerOf(queryable);
-  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return manager.query(query, values);
+  return queryNamed(managerOf(queryable), sql, parameters);
 }
 
 /** A COUNT or BIGINT from either driver (PostgreSQL hands them back as strings). */

@@ -7,28 +7,12 @@ import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
 import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
 import { Projector } from '../projector/projector';
+import { random } from '../testing/random-writes';
 import { describeAcrossReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
 import { DatedEvents } from './action-item-health.fixture';
 import { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';
 import { ACTION_ITEM_DIMENSIONS, type RecurrenceReport } from './report-types';
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    chance: (p: number) => next() < p,
-  };
-}
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-01-01T00:00:00Z');

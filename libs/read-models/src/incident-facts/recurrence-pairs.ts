@@ -1,7 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { FactorCategory } from '@kb/domain';
-import { chunks, deleteRowsWhereIn, insertRows, loadRowsWhereIn, upsertRows } from '../projector/batch-rows';
+import {
+  chunks,
+  deleteRowsWhereIn,
+  insertRows,
+  loadRowsWhereIn,
+  queryNamed,
+  upsertRows,
+} from '../projector/batch-rows';
 import {
   IncidentFactFactorCategoryRow,
   IncidentFactRecurrencePairNameRow,
@@ -48,8 +55,6 @@ export async function refreshRecurrence(
   ) => { services: readonly string[]; categories: readonly FactorCategory[] } | undefined,
 ): Promise<void> {
   if (repaired.size === 0 && linked.size === 0) return;
-  const postgres = manager.connection.options.type === 'postgres';
-  const p = placeholders(postgres);
   const stored = [...repaired].filter((id) => newIncident(id) === undefined);
   // A new incident's flag starts false; it changes only if one of its pairs flips (below).
   const touched = new Set<string>([...stored, ...linked]);
@@ -82,40 +87,40 @@ export async function refreshRecurrence(
     await insertRows(manager, IncidentFactRecurrencePairRow, after);
     await refreshPairNames(manager, before, after);
     for (const windows of chunks(pairWindows([...before, ...after]), WINDOWS_PER_STATEMENT)) {
-      const next = p();
-      const parameters: Array<string | number> = [];
-      const inWindow = windows.map((w) => {
-        parameters.push(w.service, w.category, w.fromMs, w.toMs);
-        return `(r.service = ${next()} AND r.category = ${next()}
-          AND r.started_at_ms >= ${next()} AND r.started_at_ms <= ${next()})`;
+      const parameters: Record<string, string | number> = {};
+      const inWindow = windows.map((w, i) => {
+        Object.assign(parameters, {
+          [`s${i}`]: w.service,
+          [`c${i}`]: w.category,
+          [`f${i}`]: w.fromMs,
+          [`t${i}`]: w.toMs,
+        });
+        return `(r.service = :s${i} AND r.category = :c${i} AND r.started_at_ms >= :f${i} AND r.started_at_ms <= :t${i})`;
       });
       const earlier = `EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs e
         WHERE e.service = r.service AND e.category = r.category
           AND e.started_at_ms >= r.started_at_ms - ${RECURRENCE_WINDOW_MS} AND e.started_at_ms < r.started_at_ms)`;
-      const flipped: Array<{ incident_id: string }> | [Array<{ incident_id: string }>, number] =
-        await manager.query(
-          `UPDATE incident_fact_recurrence_pairs AS r SET recurs = NOT r.recurs
-           WHERE (${inWindow.join(' OR ')}) AND r.recurs <> ${earlier}
-           RETURNING incident_id`,
-          parameters,
-        );
-      // PostgreSQL's driver answers an UPDATE with [rows, count]; SQLite's with the rows.
-      const rows = postgres ? (flipped as [Array<{ incident_id: string }>, number])[0] : flipped;
-      for (const row of rows as Array<{ incident_id: string }>) touched.add(row.incident_id);
+      const flipped = await queryNamed<{ incident_id: string }>(
+        manager,
+        `UPDATE incident_fact_recurrence_pairs AS r SET recurs = NOT r.recurs
+         WHERE (${inWindow.join(' OR ')}) AND r.recurs <> ${earlier}
+         RETURNING incident_id`,
+        parameters,
+      );
+      for (const row of flipped) touched.add(row.incident_id);
     }
   }
 
-  for (const ids of chunks([...touched], IDS_PER_STATEMENT)) {
-    const next = p();
-    await manager.query(
+  for (const ids of chunks([...touched], IDS_PER_STATEMENT))
+    await queryNamed(
+      manager,
       `UPDATE incident_facts SET recurs =
          EXISTS (SELECT 1 FROM incident_fact_recurrence_links l WHERE l.incident_id = incident_facts.incident_id)
          OR EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs r
            WHERE r.incident_id = incident_facts.incident_id AND r.recurs)
-       WHERE incident_id IN (${ids.map(() => next()).join(', ')})`,
-      ids,
+       WHERE incident_id IN (:...ids)`,
+      { ids },
     );
-  }
 }
 
 /**
@@ -135,16 +140,16 @@ async function refreshPairNames(
   });
   await upsertRows(manager, IncidentFactRecurrencePairNameRow, after.map(name));
   const gone = [...new Set(before.map((row) => row.pairKey))];
-  const postgres = manager.connection.options.type === 'postgres';
   for (const keys of chunks(gone, IDS_PER_STATEMENT))
-    await manager.query(
+    await queryNamed(
+      manager,
       `DELETE FROM incident_fact_recurrence_pair_names
-       WHERE pair_key IN (${keys.map((_, i) => (postgres ? `$${i + 1}` : '?')).join(', ')})
+       WHERE pair_key IN (:...keys)
          AND NOT EXISTS (SELECT 1 FROM incident_fact_recurrence_pairs r
            WHERE r.pair_key = incident_fact_recurrence_pair_names.pair_key
              AND r.service = incident_fact_recurrence_pair_names.service
              AND r.category = incident_fact_recurrence_pair_names.category)`,
-      keys,
+      { keys },
     );
 }
 
@@ -196,12 +201,4 @@ export function pairWindows(
     if (current) windows.push({ service, category, ...current });
   }
   return windows;
-}
-
-/** A fresh placeholder counter: `$1, $2, ...` for PostgreSQL, `?` for SQLite. */
-function placeholders(postgres: boolean): () => () => string {
-  return () => {
-    let n = 0;
-    return () => (postgres ? `$${++n}` : '?');
-  };
 }

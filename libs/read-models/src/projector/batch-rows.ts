@@ -175,6 +175,22 @@ export async function replaceRowGroups<Row extends ObjectLiteral>(
   await insertRows(manager, entity, [...groups.values()].flat());
 }
 
+/**
+ * Runs a statement written with named parameters (`:name`, and `:...list` for an IN list): the driver
+ * turns them into its own placeholders (`$1` in PostgreSQL, `?` in SQLite). The rows it returns; for
+ * an UPDATE ... RETURNING too (PostgreSQL's driver answers those with [rows, count]).
+ */
+export async function queryNamed<Row>(
+  manager: EntityManager,
+  sql: string,
+  parameters: Record<string, string | number | readonly (string | number)[]>,
+): Promise<Row[]> {
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  const result: Row[] | [Row[], number] = await manager.query(query, values);
+  const postgresUpdate = manager.connection.options.type === 'postgres' && /^\s*(UPDATE|DELETE)\b/i.test(sql);
+  return postgresUpdate ? (result as [Row[], number])[0] : (result as Row[]);
+}
+
 /** Rows by a key, for the in-memory part of a batch. */
 export function byKey<Row>(rows: readonly Row[], key: (row: Row) => string): Map<string, Row> {
   return new Map(rows.map((row) => [key(row), row]));
