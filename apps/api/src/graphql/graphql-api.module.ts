@@ -14,6 +14,7 @@ import { AuthModule } from '../auth/auth.module';
 import type { Principal } from '../auth/principal';
 import type { ApiContext } from './api-context';
 import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { JitExecution } from './jit-execution';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { checkSubscribeMessage } from './subscription-documents';
 import { EventLogResolver } from '../event-log/event-log.resolver';
@@ -70,6 +71,9 @@ export class GraphQLApiModule {
             dataSource: DataSource,
             schemaHost: GraphQLSchemaHost,
           ): ApolloDriverConfig => ({
+            // Operations over HTTP execute as compiled code (graphql-jit): see jit-execution.ts.
+            // Apollo Server takes an executor only as a gateway, which Nest's config type leaves out.
+            ...({ gateway: new JitExecution(() => schemaHost.schema) } as Partial<ApolloDriverConfig>),
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
