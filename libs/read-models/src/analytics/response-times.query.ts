@@ -4,31 +4,34 @@ import { bucketKey, bucketStartFormatter, bucketStarts } from './buckets';
 import { compareKeys, integerOf, reportSource, runReportSql, type SqlParameters } from './facts-filter';
 import { checkTrendInput } from './report-arguments';
 import type { ResponseTimePoint, TrendInput } from './report-types';
-import { durationStats } from './statistics';
+import { millisStats } from './statistics';
 
 /** Kinds a response-time report covers unless the filter names kinds: drills are left out. */
 export const RESPONSE_TIME_DEFAULT_KINDS: readonly IncidentKind[] = ['INCIDENT', 'NEAR_MISS'];
 
-/** Per bucket (month for QUARTER) and key: the incidents and each duration of them (null when missing). */
+/** A JSON array of whole milliseconds (SQLite: its text; PostgreSQL: parsed by the driver, null when empty). */
+type Durations = string | number[] | null;
+
+/** Per bucket (month for QUARTER) and key: the incidents and the durations they have. */
 interface DurationRow {
   bucket: string | number;
   group_key?: string | null;
   incidents: number | string;
-  /** A JSON array of whole milliseconds (SQLite: its text; PostgreSQL: parsed by the driver). */
-  detect: string | Array<number | null>;
-  acknowledge: string | Array<number | null>;
-  mitigate: string | Array<number | null>;
-  resolve: string | Array<number | null>;
+  detect: Durations;
+  acknowledge: Durations;
+  mitigate: Durations;
+  resolve: Durations;
 }
 
+/** A point's durations: one array per row (one row, but for QUARTER's months). */
 interface Group {
   readonly bucketStart: number;
   readonly key: string | null;
   incidents: number;
-  readonly detect: number[];
-  readonly acknowledge: number[];
-  readonly mitigate: number[];
-  readonly resolve: number[];
+  readonly detect: number[][];
+  readonly acknowledge: number[][];
+  readonly mitigate: number[][];
+  readonly resolve: number[][];
 }
 
 /**
@@ -62,11 +65,13 @@ export async function responseTimes(
   // a fraction of the rows to hand over. They travel as whole milliseconds: a stored duration is the
   // double milliseconds / 1000 (see the projection), within far less than half a millisecond of it,
   // so rounding recovers the milliseconds exactly in either database; and integers are cheaper than
-  // doubles for the database to write as JSON text and for JSON.parse to read. The aggregate's name
-  // and the integer type are the differences between dialects.
+  // doubles for the database to write as JSON text and for JSON.parse to read. Missing milestones
+  // are left out by the database, so a parsed array is the statistic's input as it is. The
+  // aggregate's name and the integer type are the differences between dialects.
   const postgres = managerOf(queryable).connection.options.type === 'postgres';
   const list = (column: string) =>
-    `${postgres ? 'json_agg' : 'json_group_array'}(CAST(round(f.${column} * 1000) AS ${postgres ? 'bigint' : 'INTEGER'}))`;
+    `${postgres ? 'json_agg' : 'json_group_array'}(CAST(round(f.${column} * 1000) AS ${postgres ? 'bigint' : 'INTEGER'}))
+      FILTER (WHERE f.${column} IS NOT NULL)`;
   const sql = `SELECT ${bucket.sql} AS bucket${source.key ? `, ${source.key} AS group_key` : ''},
       COUNT(*) AS incidents, ${list('detect_seconds')} AS detect, ${list('acknowledge_seconds')} AS acknowledge,
       ${list('mitigate_seconds')} AS mitigate, ${list('resolve_seconds')} AS resolve
@@ -102,15 +107,29 @@ export async function responseTimes(
       bucketStart: iso(g.bucketStart),
       key: g.key,
       incidents: g.incidents,
-      detect: durationStats(g.detect),
-      acknowledge: durationStats(g.acknowledge),
-      mitigate: durationStats(g.mitigate),
-      resolve: durationStats(g.resolve),
+      detect: millisStats(joined(g.detect)),
+      acknowledge: millisStats(joined(g.acknowledge)),
+      mitigate: millisStats(joined(g.mitigate)),
+      resolve: millisStats(joined(g.resolve)),
     }));
 }
 
-/** Adds the present durations (whole milliseconds) of a JSON array to `millis`. */
-function addMillis(millis: number[], durations: string | Array<number | null>): void {
-  const values = typeof durations === 'string' ? (JSON.parse(durations) as Array<number | null>) : durations;
-  for (const value of values) if (value !== null) millis.push(value);
+/** Adds a row's durations (whole milliseconds) to a point's. */
+function addMillis(parts: number[][], durations: Durations): void {
+  if (durations === null) return;
+  const values = typeof durations === 'string' ? (JSON.parse(durations) as number[]) : durations;
+  if (values.length > 0) parts.push(values);
+}
+
+/** The durations of a point in one array (copied once: the statistics rearrange it). */
+function joined(parts: readonly number[][]): Float64Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const millis = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    millis.set(part, offset);
+    offset += part.length;
+  }
+  return millis;
 }

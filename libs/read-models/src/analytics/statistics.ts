@@ -50,7 +50,11 @@ const MS_PER_SECOND = 1000;
  * report computes these for every bucket, key and milestone, so sorting was most of its time).
  */
 export function durationStats(durations: ArrayLike<number>): DurationStats {
-  const millis = Float64Array.from(durations);
+  return millisStats(Float64Array.from(durations));
+}
+
+/** durationStats of durations already in a Float64Array of their own, which it rearranges. */
+export function millisStats(millis: Float64Array): DurationStats {
   const n = millis.length;
   if (n === 0) return { count: 0, meanSeconds: null, medianSeconds: null, p90Seconds: null };
   const at = ranksOf(millis);
