@@ -24,6 +24,8 @@ export function parseDateTime(value: unknown, node?: ValueNode): string {
 
 /** Already the canonical form (UTC, milliseconds): served as it is, without a parse per value. */
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** The last value found canonical: a report repeats a bucket's start for each of its keys. */
+let lastCanonical = '1970-01-01T00:00:00.000Z';
 
 /** RFC 3339 in UTC with milliseconds, e.g. "2026-03-01T12:00:00.000Z". Values are ISO strings in the code. */
 export const DateTimeScalar = new GraphQLScalarType<string, string>({
@@ -31,7 +33,12 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
   description: 'RFC 3339 date-time in UTC with milliseconds, e.g. "2026-03-01T12:00:00.000Z".',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'string') return CANONICAL.test(value) ? value : new Date(value).toISOString();
+    if (value === lastCanonical) return value;
+    if (typeof value === 'string') {
+      if (!CANONICAL.test(value)) return new Date(value).toISOString();
+      lastCanonical = value;
+      return value;
+    }
     throw new TypeError(`DateTime cannot represent ${typeof value}`);
   },
   parseValue: (value) => parseDateTime(value),

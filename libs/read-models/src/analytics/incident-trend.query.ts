@@ -16,7 +16,7 @@ interface KeyedBucketRow {
   points: string;
 }
 
-type Point = { bucketStart: number; key: string | null; count: number };
+type Point = { bucketStart: string; key: string | null; count: number };
 
 /**
  * The contract's incidentTrend: incidents started in [from, to) (and matching the filter) per UTC
@@ -44,11 +44,16 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
     WHERE ${source.conditions.join(' AND ')}
     GROUP BY ${source.key ? '1, 2' : '1'}`;
 
+  const iso = bucketStartFormatter();
   const points: Point[] = [];
+  // Whether points are in order (bucketStart, then key in JavaScript's string order) and one per
+  // bucket and key as built; else (QUARTER's months, or a database's order not JavaScript's) they
+  // are sorted and added up at the end.
+  let ordered = true;
   if (source.key === null) {
     const byStart = new Map<number, Point>();
     for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) {
-      const point = { bucketStart: start, key: null, count: 0 };
+      const point = { bucketStart: iso(start), key: null, count: 0 };
       byStart.set(start, point);
       points.push(point);
     }
@@ -56,7 +61,10 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
       const start = bucket.startOf(row.bucket);
       const point = byStart.get(start);
       if (point) point.count += integerOf(row.incidents);
-      else byStart.set(start, { bucketStart: start, key: null, count: integerOf(row.incidents) });
+      else {
+        byStart.set(start, { bucketStart: iso(start), key: null, count: integerOf(row.incidents) });
+        ordered = false;
+      }
     }
   } else {
     // One row per bucket with its keys' counts as JSON, keys in the same order on both databases
@@ -68,25 +76,33 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
       ? `json_agg(json_build_array(group_key, incidents) ORDER BY group_key COLLATE "C")::text`
       : 'json_group_array(json_array(group_key, incidents) ORDER BY group_key)';
     const sql = `SELECT bucket, ${pairs} AS points FROM (${counts}) counts GROUP BY bucket ORDER BY bucket`;
+    let lastStart = -Infinity;
     for (const row of await runReportSql<KeyedBucketRow>(queryable, sql, parameters)) {
       const start = bucket.startOf(row.bucket);
-      for (const [key, count] of JSON.parse(row.points) as Array<[string, number | string]>)
-        points.push({ bucketStart: start, key, count: integerOf(count) });
+      if (start <= lastStart) ordered = false;
+      lastStart = start;
+      const bucketStart = iso(start);
+      let previous: string | null | undefined;
+      for (const [key, count] of JSON.parse(row.points) as Array<[string | null, number | string]>) {
+        if (previous !== undefined && compareKeys(previous, key) >= 0) ordered = false;
+        previous = key;
+        points.push({ bucketStart, key, count: integerOf(count) });
+      }
     }
   }
-  // In order already, but for QUARTER's months (sorted here in JavaScript's string order, one pass
-  // when already in order), whose points are then added up.
-  points.sort((a, b) => a.bucketStart - b.bucketStart || compareKeys(a.key, b.key));
-  const iso = bucketStartFormatter();
-  const merged: Array<{ bucketStart: string; key: string | null; count: number }> = [];
-  let last: (typeof merged)[number] | undefined;
-  let lastStart = NaN;
+  return ordered ? points : sortedAndAddedUp(points);
+}
+
+/** Points in order (ISO bucket starts sort as the instants do), one per bucket and key. */
+function sortedAndAddedUp(points: Point[]): Point[] {
+  points.sort((a, b) =>
+    a.bucketStart < b.bucketStart ? -1 : a.bucketStart > b.bucketStart ? 1 : compareKeys(a.key, b.key),
+  );
+  const merged: Point[] = [];
   for (const point of points) {
-    if (last && point.bucketStart === lastStart && point.key === last.key) last.count += point.count;
-    else {
-      merged.push((last = { bucketStart: iso(point.bucketStart), key: point.key, count: point.count }));
-      lastStart = point.bucketStart;
-    }
+    const last = merged[merged.length - 1];
+    if (last && last.bucketStart === point.bucketStart && last.key === point.key) last.count += point.count;
+    else merged.push({ ...point });
   }
   return merged;
 }
