@@ -90,11 +90,23 @@ function ranksOf(values: Float64Array): (rank: number) => number {
       if (!answered.has(rank)) throw new Error(`rank ${rank} asked for after rank ${settled}.`);
       return values[rank];
     }
-    select(values, rank, settled + 1, values.length - 1);
+    // The next rank is the least of the values not placed yet (the upper of two middle values, say):
+    // a scan for it, where a selection would partition them all.
+    if (rank === settled + 1) placeLeast(values, rank);
+    else select(values, rank, settled + 1, values.length - 1);
     settled = rank;
     answered.add(rank);
     return values[rank];
   };
+}
+
+/** Swaps the least of values[from..] into values[from]. */
+function placeLeast(values: Float64Array, from: number): void {
+  let least = from;
+  for (let i = from + 1; i < values.length; i++) if (values[i] < values[least]) least = i;
+  const swap = values[from];
+  values[from] = values[least];
+  values[least] = swap;
 }
 
 /**
