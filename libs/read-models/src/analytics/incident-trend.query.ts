@@ -62,15 +62,17 @@ export async function incidentTrend(queryable: ReadModelQueryable, input: TrendI
       const point = byStart.get(start);
       if (point) point.count += integerOf(row.incidents);
       else {
-        byStart.set(start, { bucketStart: iso(start), key: null, count: integerOf(row.incidents) });
+        const extra = { bucketStart: iso(start), key: null, count: integerOf(row.incidents) };
+        byStart.set(start, extra);
+        points.push(extra);
         ordered = false;
       }
     }
   } else {
     // One row per bucket with its keys' counts as JSON, keys in the same order on both databases
     // (they are lowercase ASCII names and enums; PostgreSQL compares them byte by byte with "C"):
-    // by SERVICE by WEEK that is 53 rows instead of 13,000, which the PostgreSQL driver would
-    // otherwise turn into objects one by one (a third of the report's time, most of it garbage).
+    // by SERVICE by WEEK that is 53 rows instead of 13,000, which the drivers would otherwise turn
+    // into objects one by one (on PostgreSQL, also 5–10 ms more of garbage collection per request).
     const postgres = managerOf(queryable).connection.options.type === 'postgres';
     const pairs = postgres
       ? `json_agg(json_build_array(group_key, incidents) ORDER BY group_key COLLATE "C")::text`
