@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { ADMIN_SECRET, ApiUnderTest, type GraphQLResponse } from './support/api-under-test';
 import { allEvents, incidentInput } from './support/graphql-fixtures';
 
@@ -148,12 +149,41 @@ describe('GraphQL over HTTP', () => {
   });
 
   describe('the schema', () => {
-    it('answers introspection by default', async () => {
-      const { body } = await api.graphql('{ __schema { queryType { name } mutationType { name } } }');
-      expect(body).toEqual({
-        data: { __schema: { queryType: { name: 'Query' }, mutationType: { name: 'Mutation' } } },
-      });
+    it('refuses introspection by default (the service runs as in production)', async () => {
+      const { status, body } = await api.graphql('{ __schema { queryType { name } } }');
+      expect(status).toBe(400);
+      expect(body.errors?.[0].message).toMatch(/introspection/i);
     });
+  });
+});
+
+describe('GraphQL over HTTP with GRAPHQL_INTROSPECTION=true', () => {
+  let api: ApiUnderTest;
+
+  beforeAll(async () => {
+    api = await ApiUnderTest.start({ GRAPHQL_INTROSPECTION: 'true' });
+  });
+  afterAll(() => api.stop());
+
+  it('answers introspection, the whole schema of a tool included, within the query limits', async () => {
+    const { body } = await api.graphql('{ __schema { queryType { name } mutationType { name } } }');
+    expect(body).toEqual({
+      data: { __schema: { queryType: { name: 'Query' }, mutationType: { name: 'Mutation' } } },
+    });
+    const full = await api.graphql<{ __schema: { types: unknown[] } }>(getIntrospectionQuery());
+    expect(full.body.errors).toBeUndefined();
+    expect(full.body.data?.__schema.types.length).toBeGreaterThan(50);
+  });
+
+  it('counts introspection in the cost: the whole schema twice in one document is refused', async () => {
+    const whole = getIntrospectionQuery().replace(
+      'query IntrospectionQuery {',
+      '{ twice: __schema { types { ...FullType } } ',
+    );
+    const { status, body } = await api.graphql(whole);
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(body.errors?.[0].message).toMatch(/costs \d+, more than the limit/);
   });
 });
 

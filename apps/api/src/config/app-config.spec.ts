@@ -9,8 +9,18 @@ describe('loadConfig', () => {
       eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
-      graphql: { introspection: true, includeStackTraces: false },
+      graphql: { introspection: false, includeStackTraces: false },
     });
+  });
+
+  it('has introspection off by default in production (the default NODE_ENV), on elsewhere, and either when asked', () => {
+    expect(loadConfig({}).graphql.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).graphql.introspection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', NODE_ENV: 'test' }).graphql.introspection).toBe(
+      false,
+    );
   });
 
   it('turns introspection off with GRAPHQL_INTROSPECTION=false and shows stack traces only in development', () => {

@@ -12,7 +12,7 @@ export interface AppConfig {
   /** Secret of an ADMIN key that exists from start-up (docs/adr/0005-api-keys.md). */
   readonly bootstrapApiKey?: string;
   readonly graphql: {
-    /** GRAPHQL_INTROSPECTION (default true): portals and tools read the schema by introspection. */
+    /** GRAPHQL_INTROSPECTION (default false when NODE_ENV is production, its default; else true). */
     readonly introspection: boolean;
     /** Stack traces in error responses: only when NODE_ENV=development. */
     readonly includeStackTraces: boolean;
@@ -62,7 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else if (bootstrapApiKey !== undefined && (/\s/.test(bootstrapApiKey) || bootstrapApiKey.length > 512))
     problems.push('KB_BOOTSTRAP_API_KEY must be at most 512 characters long, with no spaces.');
 
-  const introspectionText = (value('GRAPHQL_INTROSPECTION') ?? 'true').toLowerCase();
+  // Off by default in production (what the service runs as unless NODE_ENV says otherwise): the whole
+  // schema is a map for an attacker; portals and tools turn it on with GRAPHQL_INTROSPECTION=true.
+  const production = (value('NODE_ENV') ?? 'production') === 'production';
+  const introspectionText = (value('GRAPHQL_INTROSPECTION') ?? String(!production)).toLowerCase();
   if (!['true', 'false'].includes(introspectionText))
     problems.push(`GRAPHQL_INTROSPECTION must be 'true' or 'false', not '${introspectionText}'.`);
 

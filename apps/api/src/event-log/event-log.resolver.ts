@@ -14,6 +14,7 @@ import { Allow } from '../graphql/roles.guard';
 import { Incident } from '../incidents/incident.type';
 import { RecordedEvent, toRecordedEvent } from './recorded-event.type';
 import { lastEventOfDecision, liveEvents } from './live-events';
+import { ApiKeyRevocations } from '../graphql/websocket/api-key-revocations';
 
 /** The streams the event log serves: the knowledge base's own (not, e.g., API keys). */
 export const PUBLIC_STREAM_PREFIXES = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREAM_PREFIX] as const;
@@ -58,7 +59,13 @@ export class EventLogResolver {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projector: Projector,
+    private readonly revocations: ApiKeyRevocations,
   ) {}
+
+  /** Asked before each event a subscription delivers: nothing reaches a key once it is revoked. */
+  private keyStillValid(context: ApiContext): () => Promise<boolean> {
+    return async () => !(await this.revocations.isRevoked(context.principal.apiKeyId));
+  }
 
   @Allow('ANALYST')
   @Query(() => EventConnection, { description: 'The raw event log, for catching up before subscribing.' })
@@ -93,13 +100,14 @@ export class EventLogResolver {
   })
   eventsSubscription(
     @Args('filter', { type: () => EventFilterInput, nullable: true }) filter: EventFilterInput | null,
+    @Context() context: ApiContext,
   ) {
     const storeFilter = storeFilterOf(filter);
     const subscription = this.store.subscribeToAll({
       fromPosition: filter?.fromPosition ?? 'end',
       filter: storeFilter,
     });
-    return liveEvents(subscription, async (event) => toRecordedEvent(event));
+    return liveEvents(subscription, async (event) => toRecordedEvent(event), this.keyStillValid(context));
   }
 
   @Allow('VIEWER')
@@ -120,16 +128,20 @@ export class EventLogResolver {
     // One notification per change: the events that follow from a change's first event in the same
     // append (e.g. IncidentStatusChanged after MilestoneRecorded) are covered by its notification.
     let covered: StoredEvent | null = null;
-    return liveEvents(subscription, async (event) => {
-      // The store filters by prefix: an id that is the start of other ids (`incident-1` of
-      // `incident-1f0c...`) must not get their changes. Only the exact stream counts.
-      if (streamId !== null && event.streamId !== streamId) return null;
-      if (covered && covered.streamId === event.streamId && event.revision <= covered.revision) return null;
-      covered = await lastEventOfDecision(this.store, event);
-      await this.projector.waitForPosition(covered.position, 10_000);
-      context.loaders.clearAll();
-      const incidentId = event.streamId.slice(INCIDENT_STREAM_PREFIX.length);
-      return context.loaders.incident.load(incidentId);
-    });
+    return liveEvents(
+      subscription,
+      async (event) => {
+        // The store filters by prefix: an id that is the start of other ids (`incident-1` of
+        // `incident-1f0c...`) must not get their changes. Only the exact stream counts.
+        if (streamId !== null && event.streamId !== streamId) return null;
+        if (covered && covered.streamId === event.streamId && event.revision <= covered.revision) return null;
+        covered = await lastEventOfDecision(this.store, event);
+        await this.projector.waitForPosition(covered.position, 10_000);
+        context.loaders.clearAll();
+        const incidentId = event.streamId.slice(INCIDENT_STREAM_PREFIX.length);
+        return context.loaders.incident.load(incidentId);
+      },
+      this.keyStillValid(context),
+    );
   }
 }

@@ -3,11 +3,13 @@ import type { EventStore, StoredEvent, Subscription } from '@kb/event-store';
 /**
  * Turns a store subscription into the AsyncIterator a GraphQL subscription returns: each stored
  * event mapped (null skips it), in store order; when the client goes away, the store subscription is
- * closed.
+ * closed. `allowed` is asked before each event: once it says no (the caller's key was revoked), the
+ * subscription ends and nothing more is delivered.
  */
 export function liveEvents<Out>(
   subscription: Subscription,
   map: (event: StoredEvent) => Promise<Out | null>,
+  allowed: () => Promise<boolean> = async () => true,
 ): AsyncIterableIterator<Out> {
   const messages = subscription[Symbol.asyncIterator]();
   const iterator: AsyncIterableIterator<Out> = {
@@ -16,6 +18,10 @@ export function liveEvents<Out>(
         const message = await messages.next();
         if (message.done) return { done: true, value: undefined };
         if (message.value.kind !== 'event') continue;
+        if (!(await allowed())) {
+          await subscription.close();
+          return { done: true, value: undefined };
+        }
         const value = await map(message.value.event);
         if (value !== null) return { done: false, value };
       }

@@ -4,19 +4,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
-import type { Context as WsContext } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
-import type { WebSocket } from 'ws';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { formatApiError, unauthenticated } from './api-errors';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { AuthModule } from '../auth/auth.module';
-import type { Principal } from '../auth/principal';
 import type { ApiContext } from './api-context';
-import { depthLimitRule, queryCostPlugin } from './query-limits';
+import { PARSE_OPTIONS, QUERY_LIMIT_RULES, queryCostPlugin, tokenLimitAsTooComplex } from './query-limits';
 import { JitExecution } from './jit-execution';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { checkSubscribeMessage } from './subscription-documents';
+import { ApiKeyRevocations } from './websocket/api-key-revocations';
+import { GRAPHQL_WS_OPTIONS, GraphQLWsServer } from './websocket/graphql-ws.server';
 import { EventLogResolver } from '../event-log/event-log.resolver';
 import { StreamHistory } from '../event-log/stream-history';
 import { ProjectionsResolver } from '../read-side/projections.resolver';
@@ -32,19 +30,6 @@ export interface GraphQLApiOptions {
   /** Stack traces in error responses: only with NODE_ENV=development. */
   readonly includeStackTraces: boolean;
 }
-
-type WsExtra = { socket: WebSocket; request: IncomingMessage; principal?: Principal };
-
-/**
- * How a graphql-ws connection without a valid API key is closed: 4401 Unauthorized with the
- * contract's code first in the reason (close reasons hold at most 123 bytes). graphql-ws's own
- * refusal, 4403 "Forbidden", would read as a role problem.
- */
-export const UNAUTHENTICATED_CLOSE = {
-  code: 4401,
-  reason:
-    'UNAUTHENTICATED: no valid API key; send connectionParams {"authorization": "Bearer <secret>"} with a key not revoked',
-} as const;
 
 function correlationIdOf(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
@@ -82,72 +67,42 @@ export class GraphQLApiModule {
             introspection: options.introspection,
             csrfPrevention: true,
             includeStacktraceInErrorResponses: options.includeStackTraces,
-            validationRules: [depthLimitRule],
+            // Limits before anything runs (ADR 0009): the parser stops at the token limit, then depth,
+            // aliases, root fields and directives are validation rules, and the cost a plugin.
+            parseOptions: PARSE_OPTIONS,
+            validationRules: [...QUERY_LIMIT_RULES],
             // No cache hints are used; Apollo's default cache-control plugin would still instrument
             // every field of every answer (a third of the time of a 13,000-point trend report).
             plugins: [queryCostPlugin, ApolloServerPluginCacheControlDisabled()],
-            formatError: (formatted, error) => formatApiError(formatted, error, options.includeStackTraces),
-            context: async (
-              arg: { req: IncomingMessage } | WsContext<Record<string, unknown>, WsExtra>,
-            ): Promise<ApiContext> => {
-              if ('req' in arg) {
-                const principal = await authenticator.authenticate(arg.req.headers.authorization);
-                if (!principal) throw unauthenticated();
-                return {
-                  principal,
-                  correlationId: correlationIdOf(arg.req.headers['x-correlation-id']),
-                  loaders: new ReadModelLoaders(dataSource),
-                };
-              }
-              const principal = arg.extra.principal;
+            formatError: (formatted, error) =>
+              formatApiError(tokenLimitAsTooComplex(formatted), error, options.includeStackTraces),
+            // Over HTTP only: subscriptions are served by GraphQLWsServer, with its own context.
+            context: async ({ req }: { req: IncomingMessage }): Promise<ApiContext> => {
+              const principal = await authenticator.authenticate(req.headers.authorization);
               if (!principal) throw unauthenticated();
-              return { principal, correlationId: randomUUID(), loaders: new ReadModelLoaders(dataSource) };
-            },
-            subscriptions: {
-              'graphql-ws': {
-                path: '/graphql',
-                // Checked as over HTTP (graphql-ws validates on its own, without the depth limit).
-                onSubscribe: (_ctx, _id, payload) => checkSubscribeMessage(schemaHost.schema, payload),
-                // Apollo's formatError does not reach graphql-ws: the same codes and messages here.
-                onNext: (_ctx, _id, _payload, _args, result) =>
-                  result.errors
-                    ? {
-                        ...result,
-                        errors: result.errors.map((error) =>
-                          formatApiError(error.toJSON(), error, options.includeStackTraces),
-                        ),
-                      }
-                    : undefined,
-                onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
-                  const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-                  const principal = await authenticator.authenticate(
-                    typeof header === 'string' ? header : undefined,
-                  );
-                  if (!principal) {
-                    (ctx.extra as WsExtra).socket.close(
-                      UNAUTHENTICATED_CLOSE.code,
-                      UNAUTHENTICATED_CLOSE.reason,
-                    );
-                    return false;
-                  }
-                  (ctx.extra as WsExtra).principal = principal;
-                  return true;
-                },
-              },
+              return {
+                principal,
+                correlationId: correlationIdOf(req.headers['x-correlation-id']),
+                loaders: new ReadModelLoaders(dataSource),
+              };
             },
           }),
         }),
+        AuthModule,
       ],
       global: true,
       providers: [
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: GRAPHQL_WS_OPTIONS, useValue: { includeStackTraces: options.includeStackTraces } },
+        ApiKeyRevocations,
+        GraphQLWsServer,
         ReadYourWrites,
         StreamHistory,
         EventLogResolver,
         SearchResolver,
         ProjectionsResolver,
       ],
-      exports: [ReadYourWrites, StreamHistory],
+      exports: [ReadYourWrites, StreamHistory, ApiKeyRevocations],
     };
   }
 }

@@ -1,75 +1,257 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import depthLimit from 'graphql-depth-limit';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
-  fieldExtensionsEstimator,
-  getComplexity,
-  simpleEstimator,
-  type ComplexityEstimator,
-} from 'graphql-query-complexity';
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ParseOptions,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { QueryTooComplexError } from './api-errors';
 
-/** Deepest selection allowed: the contract's deepest useful query (connection → node → nested) with room. */
-export const MAX_QUERY_DEPTH = 12;
-/** Most estimated field resolutions in one operation. */
-export const MAX_QUERY_COST = 50_000;
+/**
+ * What one GraphQL document may ask for (ADR 0009). Every limit is checked before anything runs, in
+ * time proportional to the document's size whatever its shape, and the same way over HTTP (GET and
+ * POST) and WebSocket. A refusal is QUERY_TOO_COMPLEX (HTTP 400) and says which limit.
+ */
+export const QUERY_LIMITS = {
+  /** Lexical tokens in a document: the parser stops there (the contract's largest useful query has ~400). */
+  tokens: 2_000,
+  /** Deepest selection: the contract's deepest useful query (connection → node → nested) with room. */
+  depth: 12,
+  /** Aliased fields, counting each fragment once per spread. */
+  aliases: 30,
+  /** Fields at the root of an operation (aliases and fragments included). */
+  rootFields: 20,
+  /** Directives (`@include`, `@skip`, ...). */
+  directives: 50,
+  /** Fields visited once fragments are expanded, while the cost is estimated. */
+  expandedFields: 5_000,
+  /** Most estimated cost of one operation (about one unit per field resolved, more for heavy fields). */
+  cost: 20_000,
+} as const;
 
-/** Refuses operations nested deeper than MAX_QUERY_DEPTH, before they run. */
-export const depthLimitRule: ValidationRule = (context: ValidationContext) => {
-  let reported = false;
-  // graphql-depth-limit only reads the document and reports; its error is given the contract's code.
-  const rule = depthLimit(MAX_QUERY_DEPTH) as ValidationRule;
-  rule({
-    getDocument: () => context.getDocument(),
-    reportError: () => {
-      if (reported) return;
-      reported = true;
-      context.reportError(
-        new QueryTooComplexError(
-          `The query is nested more than ${MAX_QUERY_DEPTH} levels deep: ask for fewer nested fields.`,
-        ),
-      );
-    },
-  } as unknown as ValidationContext);
-  return {};
+/** Kept for the tests and docs that name the depth limit. */
+export const MAX_QUERY_DEPTH = QUERY_LIMITS.depth;
+export const MAX_QUERY_COST = QUERY_LIMITS.cost;
+
+/** How Apollo and graphql-ws parse a document: the parser itself stops at the token limit. */
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: QUERY_LIMITS.tokens };
+
+/**
+ * What a list without a page size is assumed to hold, for the cost. The lists of one incident are
+ * capped by the domain; this is a typical size, not the cap, so a page of incidents with their
+ * findings stays affordable while a page with every nested list is not.
+ */
+const NESTED_LIST_ESTIMATE = 10;
+
+/**
+ * Fields whose work is not one field resolution: the reports run a grouped statement over many rows,
+ * search runs a full-text match, `history` and `asOf` read and fold a whole stream. Their cost is
+ * added to what they select; with the limit above, a request can hold the five reports once each but
+ * not a dozen trends.
+ */
+const FIELD_COSTS: Readonly<Record<string, number>> = {
+  'Query.incidentTrend': 3_000,
+  'Query.responseTimes': 3_000,
+  'Query.contributingFactors': 2_000,
+  'Query.actionItemHealth': 3_000,
+  'Query.recurrence': 3_000,
+  'Query.search': 200,
+  'Query.events': 100,
+  'Query.projections': 50,
+  'Incident.history': 200,
+  'ActionItem.history': 200,
 };
 
-/** A field with `first` costs its page size times what each item selects. */
-const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
-  typeof args.first === 'number' ? 1 + Math.max(args.first, 1) * childComplexity : undefined;
+/** Fields that read a whole stream when `asOf` is given (a fold instead of a read-model row). */
+const AS_OF_COST = 200;
 
-/** Refuses operations whose estimated cost (with the request's variables) is over MAX_QUERY_COST. */
+/** Lists with no page size: the nested lists of a node, the reports' rows and the introspection lists. */
+const LIST_ESTIMATES: Readonly<Record<string, number>> = {
+  'Incident.timeline': NESTED_LIST_ESTIMATE,
+  'Incident.findings': NESTED_LIST_ESTIMATE,
+  'Incident.links': NESTED_LIST_ESTIMATE,
+  'Incident.actionItems': NESTED_LIST_ESTIMATE,
+  'Incident.history': 50,
+  'ActionItem.history': 50,
+  'RecurrenceReport.clusters': 50,
+  'RecurrenceCluster.incidents': 20,
+  'Query.apiKeys': 50,
+  'Query.webhooks': 50,
+  'Query.projections': 10,
+  '__Schema.types': 10,
+  '__Schema.directives': 4,
+  '__Type.fields': 4,
+  '__Type.inputFields': 4,
+  '__Type.enumValues': 4,
+  '__Type.interfaces': 4,
+  '__Type.possibleTypes': 4,
+  '__Field.args': 4,
+  '__Directive.args': 4,
+};
+
+/**
+ * One estimator for every field: a paginated field costs its page size (`first`) times what each item
+ * selects; a list without a page size its estimated length times that; heavy fields add their cost.
+ */
+export const fieldCostEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const key = `${type.name}.${field.name}`;
+  const own = (FIELD_COSTS[key] ?? 0) + (args.asOf ? AS_OF_COST : 0);
+  if (typeof args.first === 'number') return 1 + own + Math.max(args.first, 1) * childComplexity;
+  const items = LIST_ESTIMATES[key];
+  if (items !== undefined) return 1 + own + items * childComplexity;
+  return own > 0 ? 1 + own + childComplexity : undefined;
+};
+
+function tooComplex(message: string): QueryTooComplexError {
+  const error = new QueryTooComplexError(message);
+  error.extensions.http = { status: 400 };
+  return error;
+}
+
+/** GraphQL Armor's rules report through this: one QUERY_TOO_COMPLEX error per rule, in our words. */
+function reportAs(message: (found: string) => string) {
+  return [
+    (context: ValidationContext | null, error: GraphQLError) => {
+      const found = /found (\d+)/.exec(error.message)?.[1] ?? 'more';
+      context?.reportError(tooComplex(message(found)));
+    },
+  ];
+}
+
+/** Fields at the root of each operation, through fragments (each fragment counted once, cycle-safe). */
+export const rootFieldsRule: ValidationRule = (context) => {
+  const counted = new Map<string, number>();
+  const count = (selectionSet: SelectionSetNode): number => {
+    let fields = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) fields += 1;
+      else if (selection.kind === Kind.INLINE_FRAGMENT) fields += count(selection.selectionSet);
+      else {
+        const name = selection.name.value;
+        if (!counted.has(name)) {
+          counted.set(name, 0); // a cycle counts nothing (NoFragmentCycles refuses it anyway)
+          const fragment = context.getFragment(name);
+          counted.set(name, fragment ? count(fragment.selectionSet) : 0);
+        }
+        fields += counted.get(name) ?? 0;
+      }
+    }
+    return fields;
+  };
+  return {
+    OperationDefinition(operation) {
+      const fields = count(operation.selectionSet);
+      if (fields > QUERY_LIMITS.rootFields)
+        context.reportError(
+          tooComplex(
+            `The operation asks for ${fields} fields at its root, more than the limit of ${QUERY_LIMITS.rootFields}: send fewer at once.`,
+          ),
+        );
+    },
+  };
+};
+
+const armorOptions = <T>(message: (found: string) => string, extra: T) => ({
+  ...extra,
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: reportAs(message),
+});
+
+/**
+ * The validation rules added to graphql-js's own, on every transport: depth, aliases and directives
+ * (GraphQL Armor, each fragment walked once and remembered, cycle-safe) and the root-field count.
+ */
+export const QUERY_LIMIT_RULES: readonly ValidationRule[] = [
+  maxDepthRule(
+    armorOptions(
+      (found) =>
+        `The query is nested ${found} levels deep, more than the limit of ${QUERY_LIMITS.depth}: ask for fewer nested fields.`,
+      { n: QUERY_LIMITS.depth, flattenFragments: true, ignoreIntrospection: true },
+    ),
+  ),
+  maxAliasesRule(
+    armorOptions(
+      (found) =>
+        `The query has ${found} aliases, more than the limit of ${QUERY_LIMITS.aliases}: send fewer aliased fields.`,
+      { n: QUERY_LIMITS.aliases },
+    ),
+  ),
+  maxDirectivesRule(
+    armorOptions(
+      (found) => `The query has ${found} directives, more than the limit of ${QUERY_LIMITS.directives}.`,
+      { n: QUERY_LIMITS.directives },
+    ),
+  ),
+  rootFieldsRule,
+];
+
+/**
+ * The estimated cost of a valid operation with its variables, or the refusal: over the cost limit, or
+ * more fields than `expandedFields` once fragments are expanded (the estimate stops counting there, so
+ * its own work is bounded). Variables that do not fit their types give null: execution refuses them
+ * with BAD_USER_INPUT before any resolver runs.
+ */
+export function operationCostError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+): QueryTooComplexError | null {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operationName ?? undefined,
+      maxQueryNodes: QUERY_LIMITS.expandedFields,
+      estimators: [fieldCostEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message))
+      return tooComplex(
+        `The query has more than ${QUERY_LIMITS.expandedFields} fields once its fragments are expanded: ask for fewer fields.`,
+      );
+    if (error instanceof GraphQLError) return null;
+    throw error;
+  }
+  if (cost > QUERY_LIMITS.cost)
+    return tooComplex(
+      `The query costs ${cost}, more than the limit of ${QUERY_LIMITS.cost}: ask for fewer items (first), fewer nested lists or fewer reports at once.`,
+    );
+  return null;
+}
+
+/** Refuses HTTP operations whose estimated cost (with the request's variables) is over the limit. */
 export const queryCostPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request, document, schema }) {
-        let cost: number;
-        try {
-          cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables,
-            operationName: request.operationName,
-            estimators: [
-              pageSizeEstimator,
-              fieldExtensionsEstimator(),
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
-          });
-        } catch (error) {
-          // Variables that do not fit their types: execution refuses them (BAD_USER_INPUT, HTTP 400)
-          // before any resolver runs. Thrown from here, Apollo would answer 500.
-          if (error instanceof GraphQLError) return;
-          throw error;
-        }
-        if (cost > MAX_QUERY_COST) {
-          const error = new QueryTooComplexError(
-            `The query costs ${cost}, more than the limit of ${MAX_QUERY_COST}: ask for fewer items (first) or fewer nested fields.`,
-          );
-          error.extensions.http = { status: 400 };
-          throw error;
-        }
+        const error = operationCostError(schema, document, request.variables, request.operationName);
+        if (error) throw error;
       },
     };
   },
 };
+
+/**
+ * The parser's refusal of a document over the token limit, as the contract's QUERY_TOO_COMPLEX in our
+ * words (Apollo reports any parse error as GRAPHQL_PARSE_FAILED).
+ */
+export function tokenLimitAsTooComplex(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!/Document contains more than \d+ tokens/.test(formatted.message)) return formatted;
+  return {
+    message: `The document has more than ${QUERY_LIMITS.tokens} tokens, the limit: send a smaller document.`,
+    extensions: { code: 'QUERY_TOO_COMPLEX' },
+  };
+}
