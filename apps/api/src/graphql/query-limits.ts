@@ -249,9 +249,13 @@ export const queryCostPlugin: ApolloServerPlugin = {
  * words (Apollo reports any parse error as GRAPHQL_PARSE_FAILED).
  */
 export function tokenLimitAsTooComplex(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  if (!/Document contains more than \d+ tokens/.test(formatted.message)) return formatted;
-  return {
-    message: `The document has more than ${QUERY_LIMITS.tokens} tokens, the limit: send a smaller document.`,
-    extensions: { code: 'QUERY_TOO_COMPLEX' },
-  };
+  if (!isTokenLimitMessage(formatted.message)) return formatted;
+  return { message: TOKEN_LIMIT_MESSAGE, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+}
+
+export const TOKEN_LIMIT_MESSAGE = `The document has more than ${QUERY_LIMITS.tokens} tokens, the limit: send a smaller document.`;
+
+/** graphql-js's words when the parser stops at `maxTokens` ("more that" in graphql 16, "more than" later). */
+export function isTokenLimitMessage(message: string): boolean {
+  return /Document contains more th(?:at|an) \d+ tokens/.test(message);
 }

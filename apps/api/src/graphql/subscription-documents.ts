@@ -10,7 +10,13 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
-import { operationCostError, PARSE_OPTIONS, QUERY_LIMIT_RULES } from './query-limits';
+import {
+  isTokenLimitMessage,
+  operationCostError,
+  PARSE_OPTIONS,
+  QUERY_LIMIT_RULES,
+  TOKEN_LIMIT_MESSAGE,
+} from './query-limits';
 
 /** graphql's own rules and the limits of the HTTP path (Apollo's validationRules do not reach graphql-ws). */
 export const SUBSCRIPTION_VALIDATION_RULES = [...specifiedRules, ...QUERY_LIMIT_RULES];
@@ -32,14 +38,9 @@ export function checkSubscribeMessage(
   } catch (error) {
     if (error instanceof GraphQLError)
       return [
-        withCode(
-          /Document contains more than/.test(error.message)
-            ? new GraphQLError(
-                `The document has more than ${PARSE_OPTIONS.maxTokens} tokens, the limit: send a smaller document.`,
-              )
-            : error,
-          /Document contains more than/.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED',
-        ),
+        isTokenLimitMessage(error.message)
+          ? new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'QUERY_TOO_COMPLEX' } })
+          : withCode(error, 'GRAPHQL_PARSE_FAILED'),
       ];
     throw error;
   }

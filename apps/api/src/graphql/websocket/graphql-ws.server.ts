@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
@@ -45,6 +51,8 @@ type SocketExtra = {
   request: IncomingMessage;
   principal?: Principal;
   authorization?: string;
+  /** Ids of the subscriptions accepted on this socket (pruned to those graphql-ws still runs). */
+  accepted?: Set<string>;
 };
 type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
 
@@ -68,6 +76,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: WebSocketServer | null = null;
   private dispose: (() => void | Promise<void>) | null = null;
+  private readonly logger = new Logger('GraphQLWs');
 
   constructor(
     private readonly httpAdapterHost: HttpAdapterHost,
@@ -109,14 +118,16 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
         onClose: (ctx: Ctx) => {
           if (ctx.extra.principal) sockets.remove(ctx.extra.principal.apiKeyId, ctx.extra.socket);
         },
-        onSubscribe: async (ctx: Ctx, _id, payload) => {
+        onSubscribe: async (ctx: Ctx, id, payload) => {
           // The key again, on every operation: revoked since the socket opened, the socket closes.
           const principal = await this.authenticator.authenticate(ctx.extra.authorization);
           if (!principal || (await this.revocations.isRevoked(principal.apiKeyId))) {
             ctx.extra.socket.close(REVOKED_CLOSE.code, REVOKED_CLOSE.reason);
             return [new GraphQLError(REVOKED_CLOSE.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
           }
-          if (Object.keys(ctx.subscriptions).length > SOCKET_LIMITS.subscriptionsPerSocket)
+          const accepted = (ctx.extra.accepted ??= new Set());
+          for (const running of accepted) if (!(running in ctx.subscriptions)) accepted.delete(running);
+          if (accepted.size >= SOCKET_LIMITS.subscriptionsPerSocket)
             return [
               new GraphQLError(
                 `This socket already holds ${SOCKET_LIMITS.subscriptionsPerSocket} subscriptions, the most one socket may: complete one first, or open another socket.`,
@@ -125,6 +136,7 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
             ];
           const checked = checkSubscribeMessage(this.schemaHost.schema, payload);
           if (Array.isArray(checked)) return checked;
+          accepted.add(id);
           const contextValue: ApiContext = {
             principal,
             correlationId: randomUUID(),
@@ -146,6 +158,21 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
       server,
     );
     this.dispose = dispose;
+    // graphql-ws writes any socket error to the console as "Internal error ... check your
+    // implementation"; a message over maxPayload is the client's (ws has already closed the socket
+    // with 1009), so it is logged at debug level and anything else as an error, once, here.
+    server.on('connection', (socket: WebSocket) => {
+      for (const listener of socket.listeners('error'))
+        socket.removeListener('error', listener as (error: Error) => void);
+      socket.on('error', (error: Error & { code?: string }) => {
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+          this.logger.debug(
+            `Closed a socket that sent a message over ${SOCKET_LIMITS.maxPayloadBytes} bytes`,
+          );
+        else this.logger.error(`WebSocket error: ${error.message}`, error.stack);
+        if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
+      });
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
