@@ -16,12 +16,8 @@ const SQLITE_SIBLINGS = ['-wal', '-shm', '-journal'];
  * Returns whether `directory` was created.
  */
 export function makePrivateDirectory(directory: string): boolean {
-  let created: string | undefined;
-  try {
-    created = mkdirSync(directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  // Recursive: an existing directory is no error (a file in its place is).
+  const created = mkdirSync(directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
   if (created === undefined) return false;
   chmodSync(directory, PRIVATE_DIRECTORY_MODE); // whatever the umask
   return true;
