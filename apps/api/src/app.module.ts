@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
 import { ActionItemsApiModule } from './action-items/action-items-api.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
+import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
@@ -28,6 +30,7 @@ export class AppModule {
         GraphQLApiModule.forRoot(config.graphql),
       ],
       controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],
     };
   }
 }

@@ -1,8 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { prepareDataDirOf } from './config/data-dir';
+import { logLevelsOf } from './config/log-levels';
 
 /** Largest request body accepted (GraphQL documents with their variables); larger ones get 413. */
 export const MAX_REQUEST_BODY = '1mb';
@@ -10,9 +12,12 @@ export const MAX_REQUEST_BODY = '1mb';
 /** The HTTP application as it is served: used by `main.ts` and by the end-to-end tests alike. */
 export async function createApp(
   config: AppConfig,
-  options: { logger?: false } = {},
+  options: { logger?: false | LoggerService } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), options);
+  prepareDataDirOf(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: options.logger ?? logLevelsOf(config),
+  });
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.enableShutdownHooks();
   return app;

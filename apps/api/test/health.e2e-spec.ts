@@ -14,6 +14,13 @@ import { ReportIncidentCommand } from '../src/incidents/report-incident/report-i
 import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
+import { HEALTH_STATUS_TTL_MS } from '../src/health/health.controller';
+
+interface HealthBody {
+  status?: string;
+  reason?: string;
+  eventStore?: { lastPosition: string | null };
+}
 
 describe('the API on the embedded default (over HTTP)', () => {
   let app: INestApplication;
@@ -65,9 +72,51 @@ describe('the API on the embedded default (over HTTP)', () => {
     const { position } = await store.appendToStream('other-e2e', [
       { id: randomUUID(), type: 'Probe', data: {} },
     ]);
-    const after = (await (await fetch(`${baseUrl}/health`)).json()) as { eventStore: unknown };
-    expect(after.eventStore).toEqual({ lastPosition: position });
+    // The status is computed at most once a second: the new position shows within about a second.
+    const after = await healthWhen((health) => health.body.eventStore?.lastPosition === position);
+    expect(after.body.eventStore).toEqual({ lastPosition: position });
   });
+
+  it('computes the status once for a flood of concurrent /health calls', async () => {
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_STATUS_TTL_MS + 50)); // the last one expired
+    const computations = jest.spyOn(app.get(Projector), 'statusWithLag');
+    try {
+      const answers = await Promise.all(Array.from({ length: 200 }, () => fetch(`${baseUrl}/health`)));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(200).fill(200));
+      expect(computations).toHaveBeenCalledTimes(1);
+    } finally {
+      computations.mockRestore();
+    }
+  });
+
+  it('turns 503 within about a second of the event store failing, and back once it answers', async () => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const failing = jest.spyOn(store, 'readAll').mockRejectedValue(new Error('disk I/O error'));
+    try {
+      const down = await healthWhen((health) => health.status === 503);
+      expect(down.body).toEqual({
+        status: 'unavailable',
+        reason: 'The event store does not answer: disk I/O error',
+      });
+    } finally {
+      failing.mockRestore();
+    }
+    const up = await healthWhen((health) => health.status === 200);
+    expect(up.body).toMatchObject({ status: 'ok' });
+  });
+
+  /** Asks /health until `done` says yes, for up to three of its cache's seconds. */
+  async function healthWhen(
+    done: (health: { status: number; body: HealthBody }) => boolean,
+  ): Promise<{ status: number; body: HealthBody }> {
+    const until = Date.now() + 3 * HEALTH_STATUS_TTL_MS;
+    for (;;) {
+      const response = await fetch(`${baseUrl}/health`);
+      const health = { status: response.status, body: (await response.json()) as HealthBody };
+      if (done(health) || Date.now() > until) return health;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 
   it('projects what a command writes into the read models (read-your-writes)', async () => {
     const outcome = await app.get(CommandBus).execute(

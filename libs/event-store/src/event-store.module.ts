@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port';
 import { openEventStore, type EventStoreConfig } from './open-event-store';
+import { redactUrl } from './redact-url';
 
 class EventStoreLifecycle implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -46,5 +47,5 @@ export class EventStoreModule {
 export function describeEventStore(config: EventStoreConfig): string {
   return config.kind === 'embedded'
     ? `Embedded event store (SQLite) at ${config.file}`
-    : `EventStoreDB at ${config.connectionString.replace(/\/\/[^@/]*@/, '//***@')}`;
+    : `EventStoreDB at ${redactUrl(config.connectionString)}`;
 }

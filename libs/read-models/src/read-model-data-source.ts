@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
+import { makePrivateDirectory, preparePrivateDatabaseFile, restrictDatabaseFiles } from '@kb/event-store';
 import { ActionItemRow } from './action-item/action-item.entity';
 import { ApiKeyRow } from './api-key/api-key.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
@@ -47,7 +47,9 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
   };
   let dataSource: DataSource;
   if (config.kind === 'sqlite') {
-    mkdirSync(dirname(config.file), { recursive: true });
+    // Mode 0700 for a folder made here, 0600 for the database and its -wal/-shm, whatever the umask.
+    makePrivateDirectory(dirname(config.file));
+    preparePrivateDatabaseFile(config.file);
     dataSource = new DataSource({
       ...common,
       type: 'better-sqlite3',
@@ -76,6 +78,7 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
     });
   }
   await dataSource.initialize();
+  if (config.kind === 'sqlite') restrictDatabaseFiles(config.file);
   try {
     if (config.kind === 'postgres' && config.schema)
       await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);

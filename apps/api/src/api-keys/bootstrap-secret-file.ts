@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDirectory } from '@kb/event-store';
 
 export class SecretFileExistsError extends Error {
   constructor(readonly file: string) {
@@ -25,7 +17,7 @@ export class SecretFileExistsError extends Error {
  * Where hard links are not supported, `file` is created exclusively and written in place.
  */
 export function writeSecretFileOnce(file: string, secret: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDirectory(dirname(file));
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   writePrivate(temporary, secret);
   try {

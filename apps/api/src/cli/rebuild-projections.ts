@@ -7,6 +7,7 @@
 import { openEventStore } from '@kb/event-store';
 import { createReadModelDataSource, rebuildProjections } from '@kb/read-models';
 import { ConfigError, loadConfig } from '../config/app-config';
+import { prepareDataDirOf } from '../config/data-dir';
 import { projections } from '../read-side/projections';
 
 async function main(): Promise<number> {
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  prepareDataDirOf(config, { warn: (message) => process.stderr.write(`${message}\n`) });
   const store = openEventStore(config.eventStore);
   const dataSource = await createReadModelDataSource(config.readModels);
   try {

@@ -7,6 +7,7 @@
 import { openEventStore } from '@kb/event-store';
 import { createReadModelDataSource } from '@kb/read-models';
 import { ConfigError, loadConfig, redact } from '../config/app-config';
+import { prepareDataDirOf } from '../config/data-dir';
 import { projections } from '../read-side/projections';
 import { catchUpReadModels, SeedRefusedError, writeDemoHistory } from '../seed/seed-demo-data';
 import { parseSeedOptions, SEED_USAGE, SeedOptionsError } from '../seed/seed-options';
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
       `${options.years} years until ${options.until.toISOString()}) into ${where}\n`,
   );
   const started = Date.now();
+  prepareDataDirOf(config, { warn: (message) => process.stderr.write(`${message}\n`) });
   const store = openEventStore(config.eventStore);
   try {
     const rate = (events: number) => Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));

@@ -94,4 +94,50 @@ describe('loadConfig', () => {
   it('redacts passwords in URLs', () => {
     expect(redact('postgres://kb:s3cret@db:5432/kb')).toBe('postgres://kb:***@db:5432/kb');
   });
+
+  it('names the variable and the rule of a bad EVENTSTORE_URL, never its password', () => {
+    for (const [url, rule] of [
+      [
+        'esdb://admin:changeit@host:2113?tls=nope',
+        /\(Unexpected "nope" at position 36, expected true or false\)/,
+      ],
+      ['esdb://:changeit@host', /expected port number/],
+      ['http://admin:changeit@host:2113', /it must start with 'esdb:\/\/' or 'esdb\+discover:\/\/'/],
+    ] as const) {
+      const { problems, message } = configErrorOf({ EVENTSTORE_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^EVENTSTORE_URL must be an EventStoreDB connection string/);
+      expect(problems[0]).toMatch(rule);
+      expect(message).not.toContain('changeit');
+    }
+    expect(
+      configErrorOf({ EVENTSTORE_URL: 'esdb://admin:changeit@host:2113?tls=nope' }).problems[0],
+    ).toContain("not 'esdb://admin:***@host:2113?tls=nope'");
+  });
+
+  it('names the variable and the rule of a bad DATABASE_URL, never its password (even one with @)', () => {
+    const { problems, message } = configErrorOf({ DATABASE_URL: 'mysql://kb:se@cr/et@db/kb' });
+    expect(problems).toEqual([
+      "DATABASE_URL must be a PostgreSQL URL such as 'postgres://user@host:5432/db', not 'mysql://kb:***@db/kb'.",
+    ]);
+    expect(message).not.toMatch(/se@|cr\/et/);
+  });
+
+  it('never repeats a bad KB_BOOTSTRAP_API_KEY, whatever the rule it breaks', () => {
+    for (const secret of ['sh0rt!', 'long-enough but-has-a-space']) {
+      const { problems, message } = configErrorOf({ KB_BOOTSTRAP_API_KEY: secret });
+      expect(problems[0]).toMatch(/^KB_BOOTSTRAP_API_KEY must be/);
+      expect(message).not.toContain(secret);
+    }
+  });
 });
+
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the configuration was taken');
+}

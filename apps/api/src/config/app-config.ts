@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { EventStoreConfig } from '@kb/event-store';
+import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
 import type { ReadModelDatabaseConfig } from '@kb/read-models';
 
 /** The service's configuration, read once from the environment (see README, "Configuration"). */
@@ -44,10 +44,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(value('DATA_DIR') ?? './data');
 
   const eventStoreUrl = value('EVENTSTORE_URL');
-  if (eventStoreUrl !== undefined && !/^esdb(\+discover)?:\/\/.+/.test(eventStoreUrl))
-    problems.push(
-      `EVENTSTORE_URL must be an EventStoreDB connection string such as 'esdb://localhost:2113?tls=false', not '${eventStoreUrl}'.`,
-    );
+  if (eventStoreUrl !== undefined) {
+    const problem = /^esdb(\+discover)?:\/\/.+/.test(eventStoreUrl)
+      ? eventStoreDbConnectionStringProblem(eventStoreUrl)
+      : `it must start with 'esdb://' or 'esdb+discover://'`;
+    if (problem !== undefined)
+      problems.push(
+        `EVENTSTORE_URL must be an EventStoreDB connection string such as 'esdb://localhost:2113?tls=false' (${problem.replace(/\.$/, '')}), not '${redactUrl(eventStoreUrl)}'.`,
+      );
+  }
 
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl))
@@ -89,7 +94,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** Hides a password in a URL, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+/** Hides a password in a URL (`***`; the user stays), for messages and logs. */
+export const redact = redactUrl;

@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflictError, DomainRuleError, EntityNotFoundError } from '@kb/domain';
 import { InvalidEventStoreInputError } from '@kb/event-store';
 import { InvalidQueryArgumentError, InvalidSearchCursorError } from '@kb/read-models';
+import { isClientErrorCode, isClientHttpStatus } from '../errors/client-errors';
 
 /** The codes of the contract (`extensions.code`). */
 export type ApiErrorCode =
@@ -36,8 +37,13 @@ const logger = new Logger('GraphQL');
 
 /**
  * Gives every error the contract's code and a message for the person who meets it. Errors of the
- * domain say which field and rule; anything unexpected is logged here and leaves as "Internal server
- * error", without its message or stack unless `includeStackTraces` (NODE_ENV=development).
+ * domain say which field and rule; anything unexpected leaves as "Internal server error", without
+ * its message or stack unless `includeStackTraces` (NODE_ENV=development).
+ *
+ * Each error is logged here, once: the client's (a code of `isClientErrorCode`: bad input, not found,
+ * a conflict, no key, a role too low, a document that does not parse or validate, ...) at debug
+ * level without a stack, as it is no failure of the service; an unexpected one at error level with
+ * its stack.
  */
 export function formatApiError(
   formatted: GraphQLFormattedError,
@@ -45,6 +51,25 @@ export function formatApiError(
   includeStackTraces: boolean,
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const answer = toApiError(formatted, original, error, includeStackTraces);
+  const code = answer.extensions?.code;
+  const where = formatted.path ? ` at ${formatted.path.join('.')}` : '';
+  if (code === 'INTERNAL_SERVER_ERROR')
+    logger.error(
+      `Unexpected error${where}: ${original instanceof Error ? original.message : String(original)}`,
+      original instanceof Error ? original.stack : undefined,
+    );
+  else if (isClientErrorCode(code)) logger.debug(`${String(code)}${where}: ${answer.message}`);
+  else logger.warn(`${String(code)}${where}: ${answer.message}`);
+  return answer;
+}
+
+function toApiError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  error: unknown,
+  includeStackTraces: boolean,
+): GraphQLFormattedError {
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   const stack = includeStackTraces ? { stacktrace: formatted.extensions?.stacktrace } : {};
   if (original instanceof DomainRuleError)
@@ -80,17 +105,30 @@ export function formatApiError(
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, ...stack } };
   }
-  logger.error(
-    `Unexpected error${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${
-      original instanceof Error ? (original.stack ?? original.message) : String(original)
-    }`,
-  );
+  // A Nest HttpException of a 4xx that Apollo has no code for (404, 409, 429, ...): the client's too.
+  if (original instanceof HttpException && isClientHttpStatus(original.getStatus()))
+    return {
+      ...base,
+      message: original.message,
+      extensions: {
+        code: HTTP_CLIENT_CODES[original.getStatus()] ?? 'BAD_REQUEST',
+        status: original.getStatus(),
+      },
+    };
   return {
     ...base,
     message: includeStackTraces ? formatted.message : 'Internal server error',
     extensions: { code: 'INTERNAL_SERVER_ERROR', ...stack },
   };
 }
+
+const HTTP_CLIENT_CODES: Readonly<Record<number, string>> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'BAD_USER_INPUT',
+};
 
 function badInput(
   base: Pick<GraphQLFormattedError, 'message' | 'locations' | 'path'>,

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config/app-config';
@@ -33,12 +33,16 @@ export class ApiUnderTest {
     readonly dataDir: string,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv = {}): Promise<ApiUnderTest> {
+  /** `logger`: where the service's log goes (by default nowhere). */
+  static async start(
+    env: NodeJS.ProcessEnv = {},
+    options: { logger?: LoggerService } = {},
+  ): Promise<ApiUnderTest> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'));
     const app = await createApp(
       loadConfig({ DATA_DIR: dataDir, KB_BOOTSTRAP_API_KEY: ADMIN_SECRET, ...env }),
       {
-        logger: false,
+        logger: options.logger ?? false,
       },
     );
     await app.listen(0, '127.0.0.1');

@@ -11,7 +11,7 @@ import {
   type Position as EsdbPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { EventStoreUnavailableError, InvalidEventStoreInputError, StreamNotFoundError } from '../errors';
+import { EventStoreUnavailableError, StreamNotFoundError } from '../errors';
 import {
   MAX_READ_ALL_COUNT,
   type AppendOptions,
@@ -40,6 +40,7 @@ import {
   checkStreamStart,
   serializeAppend,
 } from '../validation';
+import { connectToEventStoreDb } from './esdb-connection-string';
 import { deleteStreamExpectingItExists } from './esdb-delete-stream.command';
 import { toEventStoreError, type EsdbErrorContext } from './esdb-errors.mapper';
 import { positionOf, toClientExpectedRevision, toEventData, toStoredEvent } from './esdb-event.mapper';
@@ -84,7 +85,7 @@ export class EsdbEventStore implements EventStore {
 
   /** @param connection an `esdb://` connection string, or a client to take over (closing the store disposes it) */
   constructor(connection: string | EventStoreDBClient, options: EsdbEventStoreOptions = {}) {
-    this.client = typeof connection === 'string' ? connect(connection) : connection;
+    this.client = typeof connection === 'string' ? connectToEventStoreDb(connection) : connection;
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     this.subscriptionSettings = { ...DEFAULT_SUBSCRIPTION_SETTINGS, ...options.subscriptions };
   }
@@ -395,17 +396,6 @@ async function drain<E>(read: AsyncIterable<E>): Promise<E[]> {
   const items: E[] = [];
   for await (const item of read) items.push(item);
   return items;
-}
-
-function connect(connectionString: string): EventStoreDBClient {
-  try {
-    return EventStoreDBClient.connectionString(connectionString);
-  } catch (error) {
-    throw new InvalidEventStoreInputError(
-      'connectionString',
-      error instanceof Error ? error.message : String(error),
-    );
-  }
 }
 
 function toAllCursor(from: unknown): AllCursor {

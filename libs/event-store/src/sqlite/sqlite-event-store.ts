@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDirectory, preparePrivateDatabaseFile, restrictDatabaseFiles } from '../private-files';
 import {
   EventStoreUnavailableError,
   InvalidEventStoreInputError,
@@ -134,8 +134,11 @@ export class SqliteEventStore implements EventStore {
   private streamCacheDataVersion = -1;
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
-    mkdirSync(dirname(options.file), { recursive: true });
-    return new SqliteEventStore(options);
+    makePrivateDirectory(dirname(options.file));
+    preparePrivateDatabaseFile(options.file);
+    const store = new SqliteEventStore(options);
+    restrictDatabaseFiles(options.file);
+    return store;
   }
 
   private constructor(options: SqliteEventStoreOptions) {
