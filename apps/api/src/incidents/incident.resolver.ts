@@ -14,6 +14,7 @@ import {
 import type { DataSource } from 'typeorm';
 import {
   blamelessHints,
+  MAX_EVENTS_PER_INCIDENT,
   type DetectionSource,
   type FactorCategory,
   type IncidentKind,
@@ -33,7 +34,7 @@ import {
   IncidentStatusEnum,
   SeverityEnum,
 } from '../graphql/enums';
-import { Allow } from '../graphql/roles.guard';
+import { Allow, requireRole } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { Finding, Incident, IncidentLink, Postmortem, TimelineEntry } from './incident.type';
@@ -149,9 +150,10 @@ export class IncidentResolver {
   }
 
   @ResolveField(() => [RecordedEvent], {
-    description: 'Every event of this incident, oldest first (the audit trail).',
+    description: `Every event of this incident, oldest first (the audit trail); at most ${MAX_EVENTS_PER_INCIDENT}, the cap on an incident's stream. Needs ANALYST or above, as the events query does (FORBIDDEN otherwise).`,
   })
-  history(@Parent() incident: Incident): Promise<RecordedEvent[]> {
+  history(@Parent() incident: Incident, @Context() context: ApiContext): Promise<RecordedEvent[]> {
+    requireRole(context, 'ANALYST', 'read Incident.history');
     return this.streams.ofIncident(incident.id, incident.asOf?.at);
   }
 }
