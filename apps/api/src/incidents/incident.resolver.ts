@@ -14,7 +14,11 @@ import {
 import type { DataSource } from 'typeorm';
 import {
   blamelessHints,
+  MAX_ACTION_ITEMS_PER_INCIDENT,
   MAX_EVENTS_PER_INCIDENT,
+  MAX_FINDINGS_PER_INCIDENT,
+  MAX_LINKS_PER_INCIDENT,
+  MAX_TIMELINE_ENTRIES_PER_INCIDENT,
   type DetectionSource,
   type FactorCategory,
   type IncidentKind,
@@ -109,14 +113,18 @@ export class IncidentResolver {
     return listIncidents(this.dataSource, { filter, first, after });
   }
 
-  @ResolveField(() => [TimelineEntry])
+  @ResolveField(() => [TimelineEntry], {
+    description: `At most ${MAX_TIMELINE_ENTRIES_PER_INCIDENT} entries (the cap per incident).`,
+  })
   timeline(@Parent() incident: Incident, @Context() context: ApiContext): Promise<TimelineEntry[]> {
     return incident.asOf
       ? Promise.resolve(incident.asOf.timeline)
       : context.loaders.timelineOfIncident.load(incident.id);
   }
 
-  @ResolveField(() => [Finding])
+  @ResolveField(() => [Finding], {
+    description: `At most ${MAX_FINDINGS_PER_INCIDENT}, retracted ones included (the cap per incident).`,
+  })
   findings(@Parent() incident: Incident, @Context() context: ApiContext): Promise<Finding[]> {
     return incident.asOf
       ? Promise.resolve(incident.asOf.findings)
@@ -124,13 +132,15 @@ export class IncidentResolver {
   }
 
   @ResolveField(() => [ActionItem], {
-    description: 'The action items opened for this incident, oldest first.',
+    description: `The action items opened for this incident, oldest first; at most ${MAX_ACTION_ITEMS_PER_INCIDENT} (the cap per incident, checked against the read model when one is opened).`,
   })
   actionItems(@Parent() incident: Incident, @Context() context: ApiContext): Promise<ActionItem[]> {
     return context.loaders.actionItemsOfIncident.load(incident.id);
   }
 
-  @ResolveField(() => [IncidentLink])
+  @ResolveField(() => [IncidentLink], {
+    description: `The links this incident made to others; at most ${MAX_LINKS_PER_INCIDENT} (the cap per incident).`,
+  })
   async links(@Parent() incident: Incident, @Context() context: ApiContext): Promise<IncidentLink[]> {
     const links: IncidentLinkRow[] | IncidentLink[] = incident.asOf
       ? incident.asOf.links
