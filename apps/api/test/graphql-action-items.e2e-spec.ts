@@ -156,6 +156,71 @@ describe('action items over GraphQL', () => {
     expect(await actionItem('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
+  it('serves history to ANALYST and above; a VIEWER gets FORBIDDEN naming ANALYST, and the item without it', async () => {
+    const incident = await reportIncident(api, { title: 'Whose action item history' });
+    const { id } = await openActionItem(api, { incidentId: incident.id }, 'id', contributor.secret);
+    const viewer = (await api.keyFor('VIEWER')).secret;
+    const withHistory = 'query($id: ID!) { actionItem(id: $id) { id title history { type } } }';
+
+    const refused = await api.graphql(withHistory, { id }, { secret: viewer });
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        message: "This API key's role VIEWER may not read ActionItem.history; it needs ANALYST or above.",
+        path: ['actionItem', 'history'],
+        extensions: { code: 'FORBIDDEN' },
+      }),
+    ]);
+    expect(refused.body.data).toEqual({ actionItem: null });
+    expect(await api.data('query($id: ID!) { actionItem(id: $id) { id title } }', { id }, viewer)).toEqual({
+      actionItem: { id, title: 'Add a canary stage' },
+    });
+    const analyst = (await api.keyFor('ANALYST')).secret;
+    expect(await api.data(withHistory, { id }, analyst)).toEqual({
+      actionItem: { id, title: 'Add a canary stage', history: [{ type: 'ActionItemOpened' }] },
+    });
+  });
+
+  it('opens at most 200 action items per incident, counted in the read model', async () => {
+    const incident = await reportIncident(api, { title: 'Many action items' });
+    const other = await reportIncident(api, { title: 'Another incident' });
+    for (let n = 1; n <= 200; n++)
+      await openActionItem(api, { incidentId: incident.id, title: `Item ${n}` }, 'id', contributor.secret);
+
+    const { body } = await api.graphql(
+      'mutation($input: OpenActionItemInput!) { openActionItem(input: $input) { id } }',
+      {
+        input: {
+          incidentId: incident.id,
+          title: 'One too many',
+          type: 'PREVENT',
+          priority: 'P2',
+          ownerTeam: 'payments',
+        },
+      },
+      { secret: contributor.secret },
+    );
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'incidentId: an incident has at most 200 action items; this one has 200',
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          field: 'incidentId',
+          rule: 'an incident has at most 200 action items; this one has 200',
+        },
+      }),
+    ]);
+    // Nothing was written, and the cap is per incident.
+    const count = async (incidentId: string) =>
+      (
+        await api.data('query($f: ActionItemFilter) { actionItems(filter: $f, first: 0) { totalCount } }', {
+          f: { incidentId },
+        })
+      ).actionItems.totalCount;
+    expect(await count(incident.id)).toBe(200);
+    await openActionItem(api, { incidentId: other.id }, 'id', contributor.secret);
+    expect(await count(other.id)).toBe(1);
+  });
+
   it('is overdue once its due date is past while OPEN or IN_PROGRESS, and the overdue filter finds it', async () => {
     const incident = await reportIncident(api, { title: 'Overdue items' });
     const ownerTeams = ['overdue-team'];

@@ -340,6 +340,59 @@ describeOnReadModelBackends('incidents over GraphQL', (backend) => {
     expect(await incident('not-a-uuid')).toBeNull();
   });
 
+  describe('history needs the role of the events query (ANALYST); the incident itself, now or asOf, does not', () => {
+    const WITH_HISTORY =
+      'query($id: ID!, $asOf: DateTime) { incident(id: $id, asOf: $asOf) { id title history { type } } }';
+    let id: string;
+    let asOf: string;
+    let viewer: string;
+    beforeAll(async () => {
+      ({ id } = await reportIncident(api, { title: 'Whose history' }));
+      await sleep(5);
+      asOf = new Date().toISOString();
+      viewer = (await api.keyFor('VIEWER')).secret;
+    });
+
+    it.each([
+      ['now', false],
+      ['asOf', true],
+    ])(
+      'refuses a VIEWER the history (%s) with FORBIDDEN naming ANALYST, at its path',
+      async (_when, past) => {
+        const { status, body } = await api.graphql(
+          WITH_HISTORY,
+          { id, asOf: past ? asOf : null },
+          { secret: viewer },
+        );
+        expect(status).toBe(200);
+        expect(body.errors).toEqual([
+          expect.objectContaining({
+            message: "This API key's role VIEWER may not read Incident.history; it needs ANALYST or above.",
+            path: ['incident', 'history'],
+            extensions: { code: 'FORBIDDEN' },
+          }),
+        ]);
+        expect(body.data).toEqual({ incident: null });
+      },
+    );
+
+    it('shows a VIEWER the incident now and asOf, without its history', async () => {
+      const query = 'query($id: ID!, $asOf: DateTime) { incident(id: $id, asOf: $asOf) { id title } }';
+      for (const at of [null, asOf])
+        expect(await api.data(query, { id, asOf: at }, viewer)).toEqual({
+          incident: { id, title: 'Whose history' },
+        });
+    });
+
+    it.each(['ANALYST', 'CONTRIBUTOR'] as const)('serves the history to %s', async (role) => {
+      const { secret } = await api.keyFor(role);
+      for (const at of [null, asOf])
+        expect(await api.data(WITH_HISTORY, { id, asOf: at }, secret)).toEqual({
+          incident: { id, title: 'Whose history', history: [{ type: 'IncidentReported' }] },
+        });
+    });
+  });
+
   it('shows the incident as it was at asOf between writes, with the history up to then', async () => {
     const other = await reportIncident(api, { title: 'Older one', startedAt: minutesAgo(600) });
     const created = await reportIncident(api, { title: 'Before the revision', services: ['time-travel'] });

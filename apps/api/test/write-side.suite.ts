@@ -1,3 +1,4 @@
+import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
   type ReportIncidentInput,
 } from '../src/incidents/report-incident/report-incident.command';
 import { ReviseIncidentCommand } from '../src/incidents/revise-incident/revise-incident.command';
+import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 
 /**
  * The write side through the real CommandBus against a real event store. Run once per store kind
@@ -37,6 +39,22 @@ export interface WriteSideHarness {
   reopen(): Promise<EventStore>;
   close(): Promise<void>;
 }
+
+/**
+ * The read side is not under test here. Opening an action item counts the incident's action items
+ * in the read model (the cap per incident, tested end to end); here that read model is empty.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: READ_MODEL_DATA_SOURCE,
+      useValue: { getRepository: () => ({ countBy: () => Promise.resolve(0) }) },
+    },
+  ],
+  exports: [READ_MODEL_DATA_SOURCE],
+})
+class EmptyReadModels {}
 
 const caller: Caller = { actor: 'key-contributor-1', correlationId: 'req-1' };
 const now = new Date();
@@ -51,7 +69,13 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
 
     async function start(store: EventStore) {
       app = await Test.createTestingModule({
-        imports: [CqrsModule.forRoot(), EventStoreModule.forStore(store), IncidentsModule, ActionItemsModule],
+        imports: [
+          CqrsModule.forRoot(),
+          EventStoreModule.forStore(store),
+          EmptyReadModels,
+          IncidentsModule,
+          ActionItemsModule,
+        ],
       })
         .overrideProvider(CLOCK)
         .useValue(() => new Date())

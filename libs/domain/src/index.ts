@@ -1,6 +1,7 @@
 export * from './shared/vocabulary';
 export * from './shared/domain-errors';
 export * from './shared/input-limits';
+export * from './shared/stream-limits';
 export * from './shared/event-catalogue';
 export * from './incident/incident.events';
 export * from './incident/incident.ids';

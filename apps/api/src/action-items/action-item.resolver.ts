@@ -12,14 +12,14 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { DataSource } from 'typeorm';
-import type { ActionItemStatus, Priority } from '@kb/domain';
+import { MAX_EVENTS_PER_ACTION_ITEM, type ActionItemStatus, type Priority } from '@kb/domain';
 import { isOverdue, listActionItems } from '@kb/read-models';
 import { RecordedEvent } from '../event-log/recorded-event.type';
 import { StreamHistory } from '../event-log/stream-history';
 import type { ApiContext } from '../graphql/api-context';
 import { ConnectionType, type Connection } from '../graphql/connection';
 import { ActionItemStatusEnum, PriorityEnum } from '../graphql/enums';
-import { Allow } from '../graphql/roles.guard';
+import { Allow, requireRole } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { Incident } from '../incidents/incident.type';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
@@ -100,8 +100,11 @@ export class ActionItemResolver {
     return incident;
   }
 
-  @ResolveField(() => [RecordedEvent], { description: 'Every event of this action item, oldest first.' })
-  history(@Parent() item: ActionItem): Promise<RecordedEvent[]> {
+  @ResolveField(() => [RecordedEvent], {
+    description: `Every event of this action item, oldest first; at most ${MAX_EVENTS_PER_ACTION_ITEM}, the cap on an action item's stream. Needs ANALYST or above, as the events query does (FORBIDDEN otherwise).`,
+  })
+  history(@Parent() item: ActionItem, @Context() context: ApiContext): Promise<RecordedEvent[]> {
+    requireRole(context, 'ANALYST', 'read ActionItem.history');
     return this.streams.ofActionItem(item.id, item.asOf);
   }
 }

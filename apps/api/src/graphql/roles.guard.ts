@@ -12,6 +12,17 @@ const REQUIRED_ROLE = 'kb:requiredRole';
 export const Allow = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
 
 /**
+ * For a field of an object type that needs more than the query it is reached by (e.g.
+ * `Incident.history`, whose raw events need the role of the `events` query). RolesGuard sees only
+ * queries, mutations and subscriptions: Nest runs no guards on field resolvers. The field is refused
+ * with FORBIDDEN, at its own path; `what` names it, as in "read Incident.history".
+ */
+export function requireRole(context: ApiContext, required: Role, what: string): void {
+  const { role } = context.principal;
+  if (!roleAllows(role, required)) throw forbidden(role, required, what);
+}
+
+/**
  * Checks every GraphQL operation against its `@Allow` role. An operation without one is refused: a
  * new resolver must say who may call it. (Authentication happens before, when the context is made.)
  */

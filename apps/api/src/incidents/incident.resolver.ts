@@ -14,6 +14,11 @@ import {
 import type { DataSource } from 'typeorm';
 import {
   blamelessHints,
+  MAX_ACTION_ITEMS_PER_INCIDENT,
+  MAX_EVENTS_PER_INCIDENT,
+  MAX_FINDINGS_PER_INCIDENT,
+  MAX_LINKS_PER_INCIDENT,
+  MAX_TIMELINE_ENTRIES_PER_INCIDENT,
   type DetectionSource,
   type FactorCategory,
   type IncidentKind,
@@ -33,7 +38,7 @@ import {
   IncidentStatusEnum,
   SeverityEnum,
 } from '../graphql/enums';
-import { Allow } from '../graphql/roles.guard';
+import { Allow, requireRole } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { Finding, Incident, IncidentLink, Postmortem, TimelineEntry } from './incident.type';
@@ -108,14 +113,18 @@ export class IncidentResolver {
     return listIncidents(this.dataSource, { filter, first, after });
   }
 
-  @ResolveField(() => [TimelineEntry])
+  @ResolveField(() => [TimelineEntry], {
+    description: `At most ${MAX_TIMELINE_ENTRIES_PER_INCIDENT} entries (the cap per incident).`,
+  })
   timeline(@Parent() incident: Incident, @Context() context: ApiContext): Promise<TimelineEntry[]> {
     return incident.asOf
       ? Promise.resolve(incident.asOf.timeline)
       : context.loaders.timelineOfIncident.load(incident.id);
   }
 
-  @ResolveField(() => [Finding])
+  @ResolveField(() => [Finding], {
+    description: `At most ${MAX_FINDINGS_PER_INCIDENT}, retracted ones included (the cap per incident).`,
+  })
   findings(@Parent() incident: Incident, @Context() context: ApiContext): Promise<Finding[]> {
     return incident.asOf
       ? Promise.resolve(incident.asOf.findings)
@@ -123,13 +132,15 @@ export class IncidentResolver {
   }
 
   @ResolveField(() => [ActionItem], {
-    description: 'The action items opened for this incident, oldest first.',
+    description: `The action items opened for this incident, oldest first; at most ${MAX_ACTION_ITEMS_PER_INCIDENT} (the cap per incident, checked against the read model when one is opened).`,
   })
   actionItems(@Parent() incident: Incident, @Context() context: ApiContext): Promise<ActionItem[]> {
     return context.loaders.actionItemsOfIncident.load(incident.id);
   }
 
-  @ResolveField(() => [IncidentLink])
+  @ResolveField(() => [IncidentLink], {
+    description: `The links this incident made to others; at most ${MAX_LINKS_PER_INCIDENT} (the cap per incident).`,
+  })
   async links(@Parent() incident: Incident, @Context() context: ApiContext): Promise<IncidentLink[]> {
     const links: IncidentLinkRow[] | IncidentLink[] = incident.asOf
       ? incident.asOf.links
@@ -149,9 +160,10 @@ export class IncidentResolver {
   }
 
   @ResolveField(() => [RecordedEvent], {
-    description: 'Every event of this incident, oldest first (the audit trail).',
+    description: `Every event of this incident, oldest first (the audit trail); at most ${MAX_EVENTS_PER_INCIDENT}, the cap on an incident's stream. Needs ANALYST or above, as the events query does (FORBIDDEN otherwise).`,
   })
-  history(@Parent() incident: Incident): Promise<RecordedEvent[]> {
+  history(@Parent() incident: Incident, @Context() context: ApiContext): Promise<RecordedEvent[]> {
+    requireRole(context, 'ANALYST', 'read Incident.history');
     return this.streams.ofIncident(incident.id, incident.asOf?.at);
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { LIMITS } from '@kb/domain';
 import type {
   DetectionSource,
   FactorCategory,
@@ -47,10 +48,10 @@ export class Incident {
   @Field(() => IncidentStatusEnum)
   status!: IncidentStatus;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: `1 to ${LIMITS.servicesMax} service names.` })
   services!: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: `Up to ${LIMITS.tagsMax} tags.` })
   tags!: string[];
 
   @Field(() => DetectionSourceEnum)

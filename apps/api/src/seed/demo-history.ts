@@ -786,6 +786,8 @@ class DemoHistoryGenerator {
         ...base,
         type: 'OpenActionItem',
         incident,
+        // At most 10 per incident here, far below MAX_ACTION_ITEMS_PER_INCIDENT: the n-th is an upper bound.
+        actionItemsOfIncident: n,
         incidentId,
         findingId: finding?.id ?? null,
         title,

@@ -1,5 +1,6 @@
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import { deciderSpecification, NOW } from '../testing/decider-specification';
+import { MAX_ACTION_ITEMS_PER_INCIDENT, MAX_EVENTS_PER_ACTION_ITEM } from '../shared/stream-limits';
 import { findingIdOf } from '../incident/incident.ids';
 import { evolveIncident, initialIncidentState, type IncidentState } from '../incident/incident.state';
 import type { IncidentEvent } from '../incident/incident.events';
@@ -52,6 +53,7 @@ const openCommand = (
   type: 'OpenActionItem',
   actionItemId: ITEM,
   incident: incidentWith(findingEvent(1)),
+  actionItemsOfIncident: 0,
   incidentId: INCIDENT,
   findingId: findingIdOf(INCIDENT, 1),
   title: ' Alert on pool exhaustion ',
@@ -119,6 +121,51 @@ describe('action item rules', () => {
       .given([])
       .when(openCommand({ incident: incidentWith(findingEvent(1), retracted) }))
       .thenThrows(DomainRuleError, /retracted/);
+  });
+
+  describe(`at most ${MAX_ACTION_ITEMS_PER_INCIDENT} action items per incident (counted by the handler)`, () => {
+    it('opens one more below the cap', () => {
+      spec
+        .given([])
+        .when(openCommand({ actionItemsOfIncident: MAX_ACTION_ITEMS_PER_INCIDENT - 1 }))
+        .then([opened]);
+    });
+
+    it('refuses one more at the cap, naming the incident and the cap', () => {
+      spec
+        .given([])
+        .when(openCommand({ actionItemsOfIncident: MAX_ACTION_ITEMS_PER_INCIDENT }))
+        .thenThrows(
+          DomainRuleError,
+          'incidentId: an incident has at most 200 action items; this one has 200',
+        );
+    });
+  });
+
+  describe(`at most ${MAX_EVENTS_PER_ACTION_ITEM} events per action-item stream`, () => {
+    const update = (n: number): ActionItemEvent => ({
+      type: 'ActionItemUpdated',
+      data: { actionItemId: ITEM, changes: { title: `Title ${n}` } },
+    });
+    /** The opening and `n` updates: a stream of n + 1 events. */
+    const openedAndUpdated = (n: number) => [opened, ...Array.from({ length: n }, (_, i) => update(i))];
+
+    it('takes the event that makes it full', () => {
+      spec
+        .given(openedAndUpdated(MAX_EVENTS_PER_ACTION_ITEM - 2))
+        .when(transition('StartActionItem'))
+        .then([started]);
+    });
+
+    it('refuses any change once it is full, naming the action item and the cap', () => {
+      spec
+        .given(openedAndUpdated(MAX_EVENTS_PER_ACTION_ITEM - 1))
+        .when(transition('StartActionItem'))
+        .thenThrows(
+          DomainRuleError,
+          "actionItemId: an action item's stream holds at most 1000 events; this one has 1000 and the change would add 1",
+        );
+    });
   });
 
   it.each([

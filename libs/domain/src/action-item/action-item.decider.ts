@@ -9,6 +9,7 @@ import {
   checkTitle,
   LIMITS,
 } from '../shared/input-limits';
+import { MAX_ACTION_ITEMS_PER_INCIDENT, MAX_EVENTS_PER_ACTION_ITEM } from '../shared/stream-limits';
 import {
   ACTION_ITEM_TYPES,
   PRIORITIES,
@@ -29,6 +30,11 @@ export type ActionItemCommand = { actionItemId: string } & (
       type: 'OpenActionItem';
       /** The incident it belongs to, as its own stream shows it (the handler reads that stream). */
       incident: IncidentState;
+      /**
+       * How many action items the incident has already (the handler counts them in the read model:
+       * they live in their own streams, which the incident's stream does not list).
+       */
+      actionItemsOfIncident: number;
       incidentId: string;
       findingId?: string | null;
       title: string;
@@ -61,6 +67,20 @@ export function decideActionItem(
 ): ActionItemEvent[] {
   if (command.type === 'OpenActionItem') return open(command, state, now);
   if (!state.exists) throw new EntityNotFoundError('ActionItem', command.actionItemId, 'actionItemId');
+  const events = decideChange(command, state, now);
+  if (events.length > 0 && state.eventCount + events.length > MAX_EVENTS_PER_ACTION_ITEM)
+    throw new DomainRuleError(
+      'actionItemId',
+      `an action item's stream holds at most ${MAX_EVENTS_PER_ACTION_ITEM} events; this one has ${state.eventCount} and the change would add ${events.length}`,
+    );
+  return events;
+}
+
+function decideChange(
+  command: Exclude<ActionItemCommand, { type: 'OpenActionItem' }>,
+  state: ActionItemDetails,
+  now: Date,
+): ActionItemEvent[] {
   const actionItemId = state.id;
   switch (command.type) {
     case 'UpdateActionItem':
@@ -115,6 +135,11 @@ function open(
     );
   const incident = command.incident;
   if (!incident.exists) throw new EntityNotFoundError('Incident', command.incidentId, 'incidentId');
+  if (command.actionItemsOfIncident >= MAX_ACTION_ITEMS_PER_INCIDENT)
+    throw new DomainRuleError(
+      'incidentId',
+      `an incident has at most ${MAX_ACTION_ITEMS_PER_INCIDENT} action items; this one has ${command.actionItemsOfIncident}`,
+    );
   let findingId: string | null = null;
   if (command.findingId != null) {
     const finding = incident.findings.find((f) => f.id === command.findingId);

@@ -15,6 +15,8 @@ export interface ActionItemDetails {
   readonly status: ActionItemStatus;
   readonly openedAt: string;
   readonly completedAt: string | null;
+  /** Events of the stream so far (for MAX_EVENTS_PER_ACTION_ITEM). */
+  readonly eventCount: number;
 }
 
 export type ActionItemState = { readonly exists: false } | ({ readonly exists: true } & ActionItemDetails);
@@ -24,9 +26,18 @@ export const initialActionItemState: ActionItemState = { exists: false };
 export function evolveActionItem(state: ActionItemState, event: ActionItemEvent): ActionItemState {
   if (event.type === 'ActionItemOpened') {
     const { actionItemId, ...rest } = event.data;
-    return { exists: true, id: actionItemId, ...rest, status: 'OPEN', completedAt: null };
+    return { exists: true, id: actionItemId, ...rest, status: 'OPEN', completedAt: null, eventCount: 1 };
   }
   if (!state.exists) return state;
+  return { ...applyChange(state, event), eventCount: state.eventCount + 1 };
+}
+
+type ExistingActionItem = { readonly exists: true } & ActionItemDetails;
+
+function applyChange(
+  state: ExistingActionItem,
+  event: Exclude<ActionItemEvent, { type: 'ActionItemOpened' }>,
+): ExistingActionItem {
   switch (event.type) {
     case 'ActionItemUpdated':
       return { ...state, ...event.data.changes };

@@ -2,7 +2,13 @@ import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import { deciderSpecification, NOW } from '../testing/decider-specification';
 import { decideIncident, type IncidentCommand } from './incident.decider';
 import type { IncidentEvent, IncidentReported } from './incident.events';
-import { findingIdOf } from './incident.ids';
+import {
+  MAX_EVENTS_PER_INCIDENT,
+  MAX_FINDINGS_PER_INCIDENT,
+  MAX_LINKS_PER_INCIDENT,
+  MAX_TIMELINE_ENTRIES_PER_INCIDENT,
+} from '../shared/stream-limits';
+import { findingIdOf, timelineEntryIdOf } from './incident.ids';
 import { evolveIncident, initialIncidentState, type IncidentState } from './incident.state';
 
 const spec = deciderSpecification<IncidentCommand, IncidentEvent, IncidentState>({
@@ -498,6 +504,133 @@ describe('incident rules', () => {
             data: { incidentId: ID, entryId: `${ID}:t1`, at: at('10:01'), text: 'Deploy 4711 finished' },
           },
         ]);
+    });
+  });
+
+  describe('caps per incident', () => {
+    const times = <T>(n: number, make: (i: number) => T): T[] =>
+      Array.from({ length: n }, (_, i) => make(i + 1));
+    const entry = (n: number): IncidentEvent => ({
+      type: 'TimelineEntryAdded',
+      data: { incidentId: ID, entryId: timelineEntryIdOf(ID, n), at: at('10:01'), text: `entry ${n}` },
+    });
+    const retraction = (n: number): IncidentEvent => ({
+      type: 'FindingRetracted',
+      data: { incidentId: ID, findingId: findingIdOf(ID, n), reason: 'wrong incident' },
+    });
+    const relatedId = (n: number) => `5e2d0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const linkTo = (n: number): IncidentEvent => ({
+      type: 'IncidentsLinked',
+      data: { incidentId: ID, relatedIncidentId: relatedId(n), relation: 'RELATED_TO' },
+    });
+    const linkCommand = (n: number) =>
+      cmd('LinkIncidents', { relation: 'RELATED_TO', related: { id: relatedId(n), startedAt: at('09:00') } });
+    const revision = (n: number): IncidentEvent => ({
+      type: 'IncidentRevised',
+      data: { incidentId: ID, changes: { title: `Title ${n}` } },
+    });
+
+    describe(`${MAX_TIMELINE_ENTRIES_PER_INCIDENT} timeline entries`, () => {
+      const addEntry = cmd('AddTimelineEntry', { at: at('10:02'), text: 'one more' });
+
+      it('adds the last one below the cap', () => {
+        spec
+          .given([reported, ...times(MAX_TIMELINE_ENTRIES_PER_INCIDENT - 1, entry)])
+          .when(addEntry)
+          .then([
+            {
+              type: 'TimelineEntryAdded',
+              data: { incidentId: ID, entryId: `${ID}:t500`, at: at('10:02'), text: 'one more' },
+            },
+          ]);
+      });
+
+      it('refuses one more at the cap, naming the incident and the cap', () => {
+        spec
+          .given([reported, ...times(MAX_TIMELINE_ENTRIES_PER_INCIDENT, entry)])
+          .when(addEntry)
+          .thenThrows(
+            DomainRuleError,
+            'incidentId: an incident holds at most 500 timeline entries; this one has 500',
+          );
+      });
+    });
+
+    describe(`${MAX_FINDINGS_PER_INCIDENT} findings, retracted ones included`, () => {
+      const recordFinding = cmd('RecordFinding', { kind: 'LESSON_LEARNED', description: 'one more' });
+
+      it('records the last one below the cap', () => {
+        const [event] = spec
+          .given([reported, ...times(MAX_FINDINGS_PER_INCIDENT - 1, (n) => finding(n))])
+          .when(recordFinding)
+          .decision();
+        expect(event).toMatchObject({ type: 'FindingRecorded', data: { findingId: `${ID}:f200` } });
+      });
+
+      it('refuses one more at the cap, though some were retracted', () => {
+        spec
+          .given([
+            reported,
+            ...times(MAX_FINDINGS_PER_INCIDENT, (n) => finding(n)),
+            retraction(1),
+            retraction(2),
+          ])
+          .when(recordFinding)
+          .thenThrows(
+            DomainRuleError,
+            'incidentId: an incident holds at most 200 findings (retracted ones count); this one has 200',
+          );
+      });
+    });
+
+    describe(`${MAX_LINKS_PER_INCIDENT} links`, () => {
+      it('links the last one below the cap', () => {
+        spec
+          .given([reported, ...times(MAX_LINKS_PER_INCIDENT - 1, linkTo)])
+          .when(linkCommand(MAX_LINKS_PER_INCIDENT))
+          .then([linkTo(MAX_LINKS_PER_INCIDENT)]);
+      });
+
+      it('refuses one more at the cap, naming the incident and the cap', () => {
+        spec
+          .given([reported, ...times(MAX_LINKS_PER_INCIDENT, linkTo)])
+          .when(linkCommand(MAX_LINKS_PER_INCIDENT + 1))
+          .thenThrows(DomainRuleError, 'incidentId: an incident holds at most 100 links; this one has 100');
+      });
+    });
+
+    describe(`${MAX_EVENTS_PER_INCIDENT} events in the stream, whatever their type`, () => {
+      /** IncidentReported and n revisions: a stream of n + 1 events. */
+      const revisedTimes = (n: number) => [reported, ...times(n, revision)];
+
+      it('takes the change that fills it', () => {
+        spec
+          .given(revisedTimes(MAX_EVENTS_PER_INCIDENT - 2))
+          .when(cmd('ReviseIncident', { severity: 'SEV1' }))
+          .then([{ type: 'IncidentRevised', data: { incidentId: ID, changes: { severity: 'SEV1' } } }]);
+      });
+
+      it('refuses a change of two events where only one fits', () => {
+        spec
+          .given(revisedTimes(MAX_EVENTS_PER_INCIDENT - 2))
+          .when(cmd('RecordMilestone', { milestone: 'MITIGATED', at: at('10:20') }))
+          .thenThrows(
+            DomainRuleError,
+            "incidentId: an incident's stream holds at most 2000 events; this one has 1999 and the change would add 2",
+          );
+      });
+
+      it('refuses any change once it is full, but a change that writes nothing is no change', () => {
+        const full = revisedTimes(MAX_EVENTS_PER_INCIDENT - 1);
+        spec
+          .given(full)
+          .when(cmd('ReviseIncident', { severity: 'SEV1' }))
+          .thenThrows(DomainRuleError, /at most 2000 events; this one has 2000 and the change would add 1/);
+        spec
+          .given(full)
+          .when(cmd('ReviseIncident', { severity: 'SEV2' }))
+          .then([]);
+      });
     });
   });
 });

@@ -10,6 +10,12 @@ import {
   checkTitle,
 } from '../shared/input-limits';
 import {
+  MAX_EVENTS_PER_INCIDENT,
+  MAX_FINDINGS_PER_INCIDENT,
+  MAX_LINKS_PER_INCIDENT,
+  MAX_TIMELINE_ENTRIES_PER_INCIDENT,
+} from '../shared/stream-limits';
+import {
   CAUSAL_FINDING_KINDS,
   DETECTION_SOURCES,
   FACTOR_CATEGORIES,
@@ -88,6 +94,20 @@ export type IncidentCommand = { incidentId: string } & (
 export function decideIncident(command: IncidentCommand, state: IncidentState, now: Date): IncidentEvent[] {
   if (command.type === 'ReportIncident') return report(command, state, now);
   if (!state.exists) throw new EntityNotFoundError('Incident', command.incidentId, 'incidentId');
+  const events = decideChange(command, state, now);
+  if (events.length > 0 && state.eventCount + events.length > MAX_EVENTS_PER_INCIDENT)
+    throw new DomainRuleError(
+      'incidentId',
+      `an incident's stream holds at most ${MAX_EVENTS_PER_INCIDENT} events; this one has ${state.eventCount} and the change would add ${events.length}`,
+    );
+  return events;
+}
+
+function decideChange(
+  command: Exclude<IncidentCommand, { type: 'ReportIncident' }>,
+  state: IncidentDetails,
+  now: Date,
+): IncidentEvent[] {
   switch (command.type) {
     case 'ReviseIncident':
       return revise(command, state, now);
@@ -102,6 +122,7 @@ export function decideIncident(command: IncidentCommand, state: IncidentState, n
       ];
     }
     case 'AddTimelineEntry': {
+      checkCap('timeline entries', state.timelineEntries, MAX_TIMELINE_ENTRIES_PER_INCIDENT);
       const at = checkInstant('at', command.at, now);
       const text = checkFreeText('text', command.text, true);
       const entryId = timelineEntryIdOf(state.id, state.timelineEntries + 1);
@@ -241,6 +262,7 @@ function recordFinding(
   command: Extract<IncidentCommand, { type: 'RecordFinding' }>,
   state: IncidentDetails,
 ): IncidentEvent[] {
+  checkCap('findings (retracted ones count)', state.findings.length, MAX_FINDINGS_PER_INCIDENT);
   const kind = checkOneOf<FindingKind>('kind', command.kind, FINDING_KINDS);
   const category =
     command.category == null
@@ -285,6 +307,7 @@ function link(
   command: Extract<IncidentCommand, { type: 'LinkIncidents' }>,
   state: IncidentDetails,
 ): IncidentEvent[] {
+  checkCap('links', state.links.length, MAX_LINKS_PER_INCIDENT);
   const relation = checkOneOf<LinkRelation>('relation', command.relation, LINK_RELATIONS);
   const related = command.related;
   if (related.id === state.id)
@@ -303,6 +326,15 @@ function link(
 }
 
 // ---- rules shared by several commands ----------------------------------------------------------
+
+/** Refuses adding one more of something an incident already holds `count` of, at most `max`. */
+function checkCap(what: string, count: number, max: number): void {
+  if (count >= max)
+    throw new DomainRuleError(
+      'incidentId',
+      `an incident holds at most ${max} ${what}; this one has ${count}`,
+    );
+}
 
 const TIME_ORDER: ReadonlyArray<'startedAt' | Milestone> = ['startedAt', ...MILESTONES];
 

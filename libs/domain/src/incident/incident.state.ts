@@ -35,6 +35,8 @@ export interface IncidentDetails {
   readonly timelineEntries: number;
   readonly links: ReadonlyArray<{ readonly relatedIncidentId: string; readonly relation: LinkRelation }>;
   readonly postmortemPublishedAt: string | null;
+  /** Events of the stream so far, of every type (for MAX_EVENTS_PER_INCIDENT). */
+  readonly eventCount: number;
 }
 
 /** What the rules of an incident need to know, folded from its events. */
@@ -63,10 +65,20 @@ export function evolveIncident(state: IncidentState, event: IncidentEvent): Inci
       timelineEntries: 0,
       links: [],
       postmortemPublishedAt: null,
+      eventCount: 1,
     };
   }
   // Every other event follows IncidentReported; on a stream without it, it cannot be applied.
   if (!state.exists) return state;
+  return { ...applyChange(state, event), eventCount: state.eventCount + 1 };
+}
+
+type ExistingIncident = { readonly exists: true } & IncidentDetails;
+
+function applyChange(
+  state: ExistingIncident,
+  event: Exclude<IncidentEvent, { type: 'IncidentReported' }>,
+): ExistingIncident {
   switch (event.type) {
     case 'IncidentRevised':
       return { ...state, ...event.data.changes };

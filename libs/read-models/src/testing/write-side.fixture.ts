@@ -12,7 +12,7 @@ type ActionItemCommandBody = WithoutActionItemId<ActionItemCommand>;
 type ActionItemChange = Exclude<ActionItemCommandBody, { type: 'OpenActionItem' }>;
 export type OpenActionItemFields = Omit<
   Extract<ActionItemCommand, { type: 'OpenActionItem' }>,
-  'type' | 'actionItemId' | 'incident' | 'incidentId'
+  'type' | 'actionItemId' | 'incident' | 'incidentId' | 'actionItemsOfIncident'
 >;
 
 /**
@@ -25,6 +25,8 @@ export class WriteSide {
   lastPosition = '';
   private readonly executor: CommandExecutor;
   private now: number;
+  /** Action items opened here, by incident: what the API's handler counts in the read model. */
+  private readonly actionItemsOf = new Map<string, number>();
 
   constructor(store: EventStore, start = '2026-03-01T12:00:00.000Z') {
     this.now = Date.parse(start);
@@ -56,9 +58,11 @@ export class WriteSide {
     await this.runOnActionItem(actionItemId, {
       type: 'OpenActionItem',
       incident: incident.state,
+      actionItemsOfIncident: this.actionItemsOf.get(incidentId) ?? 0,
       incidentId,
       ...fields,
     });
+    this.actionItemsOf.set(incidentId, (this.actionItemsOf.get(incidentId) ?? 0) + 1);
     return actionItemId;
   }
 

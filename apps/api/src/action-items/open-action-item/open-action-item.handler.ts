@@ -1,24 +1,37 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { ActionItemRow } from '@kb/read-models';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { commandContext, newEntityId } from '../../event-sourcing/command-context';
 import { incidentStream } from '../../incidents/incident.stream';
+import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import { runOnActionItem } from '../action-item-command.base';
 import type { ActionItemOutcome } from '../action-item.stream';
 import { OpenActionItemCommand } from './open-action-item.command';
 
 @CommandHandler(OpenActionItemCommand)
 export class OpenActionItemHandler implements ICommandHandler<OpenActionItemCommand> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(READ_MODEL_DATA_SOURCE) private readonly readModels: DataSource,
+  ) {}
 
   async execute(command: OpenActionItemCommand): Promise<ActionItemOutcome> {
     const { type, idempotencyKey: _key, ...fields } = command.input;
     const actionItemId = newEntityId(commandContext(command.caller, command.input), 'OpenActionItem');
     // The incident and its findings, from the incident's own stream (never a read model).
     const incident = (await this.executor.load(incidentStream, fields.incidentId)).state;
+    // Its action items live in their own streams, which the incident's stream does not list: they are
+    // counted in the read model, so the cap (MAX_ACTION_ITEMS_PER_INCIDENT) is soft under concurrent
+    // opens. Mutations wait for the read model, so one client opening items one by one meets it exactly.
+    const actionItemsOfIncident = incident.exists
+      ? await this.readModels.getRepository(ActionItemRow).countBy({ incidentId: fields.incidentId })
+      : 0;
     return runOnActionItem(
       this.executor,
       actionItemId,
-      { type: 'OpenActionItem', actionItemId, incident, itemType: type, ...fields },
+      { type: 'OpenActionItem', actionItemId, incident, actionItemsOfIncident, itemType: type, ...fields },
       command,
     );
   }

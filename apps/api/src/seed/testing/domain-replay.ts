@@ -31,7 +31,7 @@ export class DomainReplay {
   replay(incident: DemoIncident): void {
     const [incidentStream, ...itemStreams] = incident.streams;
     this.replayIncident(incidentStream.streamId, incidentStream.events);
-    for (const stream of itemStreams) this.replayActionItem(stream.streamId, stream.events);
+    itemStreams.forEach((stream, opened) => this.replayActionItem(stream.streamId, stream.events, opened));
   }
 
   private replayIncident(streamId: string, events: readonly EventToAppend[]): void {
@@ -88,19 +88,25 @@ export class DomainReplay {
     }
   }
 
-  private replayActionItem(streamId: string, events: readonly EventToAppend[]): void {
+  /** `openedBefore`: the incident's action items opened before this one (its earlier streams). */
+  private replayActionItem(streamId: string, events: readonly EventToAppend[], openedBefore: number): void {
     let state = initialActionItemState;
     for (const decision of decisions(streamId, events, actionItemCatalogue.versions)) {
       const [first] = decision.events as unknown as ActionItemEvent[];
       const actionItemId = streamId.slice('action-item-'.length);
-      const command = this.actionItemCommand(actionItemId, first, decision.at);
+      const command = this.actionItemCommand(actionItemId, first, decision.at, openedBefore);
       const decided = decideActionItem(command, state, new Date(decision.at));
       expectSame(streamId, decision, decided);
       state = decided.reduce(evolveActionItem, state);
     }
   }
 
-  private actionItemCommand(actionItemId: string, event: ActionItemEvent, at: string): ActionItemCommand {
+  private actionItemCommand(
+    actionItemId: string,
+    event: ActionItemEvent,
+    at: string,
+    openedBefore: number,
+  ): ActionItemCommand {
     switch (event.type) {
       case 'ActionItemOpened': {
         const d = event.data;
@@ -108,6 +114,7 @@ export class DomainReplay {
           type: 'OpenActionItem',
           actionItemId,
           incident: this.incidentAt(d.incidentId, at) ?? initialIncidentState,
+          actionItemsOfIncident: openedBefore,
           incidentId: d.incidentId,
           findingId: d.findingId,
           title: d.title,
