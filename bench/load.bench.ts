@@ -20,7 +20,8 @@
  * The mix: 70% reads (an incident by id, a page of 20 incidents with their findings, a search, a
  * one-year weekly incident trend), 30% writes (report an incident, add a timeline entry, record a
  * finding, open an action item, on incidents the bench reported itself), equal shares within each
- * group. One JSON line per rate on stdout; progress on stderr.
+ * group; BENCH_WRITE_SHARE (default 0.3) changes the writes' share. One JSON line per rate on
+ * stdout, with the CPU the service and the generator used (percent of one core); progress on stderr.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 20_000);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
 const RATES = (process.env.BENCH_RATES ?? '100,250,500').split(',').map((r) => Number(r.trim()));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+/** Share of writes in the mix (default 0.3); 0 for reads only, to tell their costs apart. */
+const WRITE_SHARE = Number(process.env.BENCH_WRITE_SHARE ?? 0.3);
 const DIR = resolve(process.env.BENCH_DATA_DIR ?? join('data-bench-load', `${INCIDENTS}-${SEED}`));
 const SEEDED_DIR = join(DIR, 'seeded');
 const RUN_DIR = join(DIR, 'run');
@@ -61,6 +64,10 @@ for (const [name, value] of [
     log(`${name} must be a positive ${name === 'BENCH_SECONDS' ? 'number' : 'whole number'}`);
     process.exit(2);
   }
+if (!(WRITE_SHARE >= 0 && WRITE_SHARE <= 1)) {
+  log('BENCH_WRITE_SHARE must be a number from 0 to 1');
+  process.exit(2);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Setup: the seeded history, the service, the keys, the target ids
@@ -504,7 +511,12 @@ async function runPhase(
   rate: number,
   seconds: number,
   servicePid: number,
-): Promise<{ phase: Phase; peakRssKb: number; elapsedMs: number }> {
+): Promise<{
+  phase: Phase;
+  peakRssKb: number;
+  elapsedMs: number;
+  cpu: { service: number; generator: number };
+}> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const phase: Phase = {
@@ -519,6 +531,7 @@ async function runPhase(
     firstErrors: [],
     lastAnswerAt: 0,
   };
+  const cpuBefore = { service: serviceCpuMs(servicePid), generator: process.cpuUsage() };
   let peakRssKb = 0;
   const sampleRss = () => {
     try {
@@ -539,8 +552,8 @@ async function runPhase(
       while (i < total && start + i * interval <= now) {
         const scheduled = start + i * interval;
         i++;
-        // 70% reads, 30% writes, equal shares within each group.
-        const operation = Math.random() < 0.7 ? pick(READS) : pick(WRITES);
+        // 70% reads, 30% writes (by default), equal shares within each group.
+        const operation = Math.random() < WRITE_SHARE ? pick(WRITES) : pick(READS);
         const sending = send(
           agent,
           port,
@@ -567,7 +580,56 @@ async function runPhase(
   const elapsedMs = (phase.lastAnswerAt > 0 ? phase.lastAnswerAt : performance.now()) - start;
   clearInterval(rssTimer);
   sampleRss();
-  return { phase, peakRssKb, elapsedMs };
+  const wallMs = performance.now() - start;
+  const generator = process.cpuUsage(cpuBefore.generator);
+  const cpu = {
+    // Percent of one core over the phase (2 cores: up to 200 between them).
+    service: Math.round((100 * (serviceCpuMs(servicePid) - cpuBefore.service)) / wallMs),
+    generator: Math.round((100 * (generator.user + generator.system)) / 1000 / wallMs),
+  };
+  return { phase, peakRssKb, elapsedMs, cpu };
+}
+
+/** CPU time the process has used (user + system), from /proc/<pid>/stat; 0 when it is gone. */
+function serviceCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = (() => {
+  const ticks = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number(ticks.stdout?.trim()) || 100;
+})();
+
+/**
+ * After a rate, waits (at most 30 s) until the service is idle again: /health answers within 50 ms
+ * with no projection lag. An overloaded rate leaves work behind (requests the bench gave up on are
+ * still being served) that must not be charged to the next one.
+ */
+async function waitUntilIdle(base: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5_000) });
+      const body = (await response.json()) as { projections?: Array<{ lag: number }> };
+      if (
+        response.status === 200 &&
+        performance.now() - started < 50 &&
+        (body.projections ?? []).every((p) => p.lag === 0)
+      )
+        return;
+    } catch {
+      // Busy or gone: try again until the deadline.
+    }
+    await sleep(500);
+  }
+  log('  the service was not idle within 30 s; going on');
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -603,6 +665,8 @@ function report(rate: number, seconds: number, run: Awaited<ReturnType<typeof ru
     p99: ms(percentile(all, 0.99)),
     max: ms(all.length > 0 ? all[all.length - 1] : 0),
     peakRssMb: Math.round(run.peakRssKb / 1024),
+    serviceCpuPct: run.cpu.service,
+    generatorCpuPct: run.cpu.generator,
     byOperation,
     firstErrors: phase.firstErrors,
   };
@@ -616,6 +680,12 @@ async function main(): Promise<number> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const service = startService(port);
+  // Interrupted: the service must not outlive the bench.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      service.kill('SIGKILL');
+      process.exit(130);
+    });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   try {
     await waitUntilReady(base, service);
@@ -643,9 +713,13 @@ async function main(): Promise<number> {
 
     log(`Warm-up: ${WARM_UP.seconds} s at ${WARM_UP.rate}/s`);
     const warm = await runPhase(agent, port, secrets, targets, WARM_UP.rate, WARM_UP.seconds, pid);
-    log(`  warm-up: ${warm.phase.errors} errors, ${warm.phase.timeouts} timeouts`);
+    log(
+      `  warm-up: ${warm.phase.errors} errors, ${warm.phase.timeouts} timeouts, ` +
+        `CPU service ${warm.cpu.service}% / generator ${warm.cpu.generator}% of a core`,
+    );
     if (warm.phase.firstErrors.length > 0)
       log(`  first warm-up errors: ${warm.phase.firstErrors.join(' | ')}`);
+    await waitUntilIdle(base);
 
     for (const rate of RATES) {
       if (service.exitCode !== null || service.signalCode !== null) {
@@ -656,11 +730,11 @@ async function main(): Promise<number> {
       const result = report(rate, SECONDS, await runPhase(agent, port, secrets, targets, rate, SECONDS, pid));
       log(
         `  sent ${result.sent}, answered ${result.achievedRate}/s, p50 ${result.p50} / p95 ${result.p95} / p99 ${result.p99} ms, ` +
-          `${result.errors} errors, ${result.timeouts} timeouts, peak RSS ${result.peakRssMb} MB`,
+          `${result.errors} errors, ${result.timeouts} timeouts, peak RSS ${result.peakRssMb} MB, ` +
+          `CPU service ${result.serviceCpuPct}% / generator ${result.generatorCpuPct}% of a core`,
       );
       process.stdout.write(`${JSON.stringify(result)}\n`);
-      // Let the service drain what is left (projections, sockets) before the next rate.
-      await sleep(2_000);
+      await waitUntilIdle(base);
     }
     return 0;
   } finally {
