@@ -686,7 +686,10 @@ async function main(): Promise<number> {
       service.kill('SIGKILL');
       process.exit(130);
     });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle sockets are closed after 2 s, before the service's keep-alive timeout (Node's 5 s) closes
+  // them: a request sent on a socket the service is closing fails with ECONNRESET, an error of the
+  // generator, not of the service.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 2_000 });
   try {
     await waitUntilReady(base, service);
     log('The service is ready: projections live, lag 0');
