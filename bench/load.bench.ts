@@ -21,7 +21,8 @@
  * one-year weekly incident trend), 30% writes (report an incident, add a timeline entry, record a
  * finding, open an action item, on incidents the bench reported itself), equal shares within each
  * group; BENCH_WRITE_SHARE (default 0.3) changes the writes' share. One JSON line per rate on
- * stdout, with the CPU the service and the generator used (percent of one core); progress on stderr.
+ * stdout, with the CPU the service, the generator and every other process used (percent of one
+ * core: other work on the machine skews the figures); progress on stderr.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -515,7 +516,7 @@ async function runPhase(
   phase: Phase;
   peakRssKb: number;
   elapsedMs: number;
-  cpu: { service: number; generator: number };
+  cpu: { service: number; generator: number; others: number };
 }> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
@@ -531,7 +532,11 @@ async function runPhase(
     firstErrors: [],
     lastAnswerAt: 0,
   };
-  const cpuBefore = { service: serviceCpuMs(servicePid), generator: process.cpuUsage() };
+  const cpuBefore = {
+    service: serviceCpuMs(servicePid),
+    generator: process.cpuUsage(),
+    machine: machineBusyMs(),
+  };
   let peakRssKb = 0;
   const sampleRss = () => {
     try {
@@ -586,7 +591,13 @@ async function runPhase(
     // Percent of one core over the phase (2 cores: up to 200 between them).
     service: Math.round((100 * (serviceCpuMs(servicePid) - cpuBefore.service)) / wallMs),
     generator: Math.round((100 * (generator.user + generator.system)) / 1000 / wallMs),
+    others: 0,
   };
+  // Whatever else ran on the machine meanwhile (other processes share the cores and skew the figures).
+  cpu.others = Math.max(
+    0,
+    Math.round((100 * (machineBusyMs() - cpuBefore.machine)) / wallMs) - cpu.service - cpu.generator,
+  );
   return { phase, peakRssKb, elapsedMs, cpu };
 }
 
@@ -597,6 +608,17 @@ function serviceCpuMs(pid: number): number {
     // Fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** CPU time all cores spent busy (not idle, not waiting for I/O), from /proc/stat; 0 if unreadable. */
+function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal (guest time is already in user and nice).
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / CLOCK_TICKS;
   } catch {
     return 0;
   }
@@ -667,6 +689,7 @@ function report(rate: number, seconds: number, run: Awaited<ReturnType<typeof ru
     peakRssMb: Math.round(run.peakRssKb / 1024),
     serviceCpuPct: run.cpu.service,
     generatorCpuPct: run.cpu.generator,
+    otherCpuPct: run.cpu.others,
     byOperation,
     firstErrors: phase.firstErrors,
   };
@@ -718,7 +741,8 @@ async function main(): Promise<number> {
     const warm = await runPhase(agent, port, secrets, targets, WARM_UP.rate, WARM_UP.seconds, pid);
     log(
       `  warm-up: ${warm.phase.errors} errors, ${warm.phase.timeouts} timeouts, ` +
-        `CPU service ${warm.cpu.service}% / generator ${warm.cpu.generator}% of a core`,
+        `CPU service ${warm.cpu.service}% / generator ${warm.cpu.generator}% / ` +
+        `other processes ${warm.cpu.others}% of a core`,
     );
     if (warm.phase.firstErrors.length > 0)
       log(`  first warm-up errors: ${warm.phase.firstErrors.join(' | ')}`);
@@ -734,7 +758,8 @@ async function main(): Promise<number> {
       log(
         `  sent ${result.sent}, answered ${result.achievedRate}/s, p50 ${result.p50} / p95 ${result.p95} / p99 ${result.p99} ms, ` +
           `${result.errors} errors, ${result.timeouts} timeouts, peak RSS ${result.peakRssMb} MB, ` +
-          `CPU service ${result.serviceCpuPct}% / generator ${result.generatorCpuPct}% of a core`,
+          `CPU service ${result.serviceCpuPct}% / generator ${result.generatorCpuPct}% / ` +
+          `other processes ${result.otherCpuPct}% of a core`,
       );
       process.stdout.write(`${JSON.stringify(result)}\n`);
       await waitUntilIdle(base);
