@@ -236,7 +236,16 @@ export function operationCostError(
 export const queryCostPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request, document, schema }) {
+      async didResolveOperation({ request, document, schema, operation }) {
+        // No operation of that name (or several and no name): Apollo would run the executor anyway and
+        // turn its refusal into a 500. It is the request's mistake, refused before anything runs.
+        if (!operation)
+          throw new GraphQLError(
+            request.operationName
+              ? `The document has no operation named "${request.operationName.slice(0, 100)}".`
+              : 'The document has several operations: say which to run with operationName.',
+            { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+          );
         const error = operationCostError(schema, document, request.variables, request.operationName);
         if (error) throw error;
       },

@@ -1,0 +1,70 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/**
+ * The service as `npm start` runs it: built if needed, then `node dist/apps/api/src/main.js` in its
+ * own process, on a temp DATA_DIR and a free port. Its output is kept for the test to read.
+ */
+export class ServiceProcess {
+  output = '';
+  exited: { code: number | null; signal: string | null } | null = null;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly baseUrl: string,
+    readonly dataDir: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    child.on('exit', (code, signal) => (this.exited = { code, signal }));
+  }
+
+  static async start(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'pipe' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'kb-process-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`, dataDir);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (service.exited) throw new Error(`The service exited on start:\n${service.output}`);
+      const ok = await fetch(`${service.baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return service;
+      if (Date.now() > deadline)
+        throw new Error(`The service did not answer /health in 60 s:\n${service.output}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      const exited = new Promise((done) => this.child.once('exit', done));
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
