@@ -137,7 +137,9 @@ function startService(port: number): ChildProcess {
   // The embedded store and SQLite read models, whatever the caller's environment points at.
   delete env.EVENTSTORE_URL;
   delete env.DATABASE_URL;
-  return spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  // BENCH_NODE_ARGS: extra node flags for the service alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', out, out],

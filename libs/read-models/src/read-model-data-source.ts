@@ -36,6 +36,8 @@ export const READ_MODEL_ENTITIES = [
  * Opens the read-model database and brings its schema up to date by migrations (never synchronize).
  * With a PostgreSQL schema, the schema is created when missing and is the connection's search_path.
  */
+import { attachReadPool, SqliteReadPool } from './sqlite-reads/sqlite-read-pool';
+
 export async function createReadModelDataSource(config: ReadModelDatabaseConfig): Promise<DataSource> {
   const common = {
     entities: READ_MODEL_ENTITIES,
@@ -87,6 +89,9 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
     await dataSource.destroy();
     throw error;
   }
+  // The heavy reads (search, reports) of a SQLite file run in worker threads, off the event loop.
+  if (config.kind === 'sqlite' && config.file !== ':memory:')
+    attachReadPool(dataSource, SqliteReadPool.open(config.file));
   return dataSource;
 }
 

@@ -1,5 +1,6 @@
 import { queryNamed } from '../projector/batch-rows';
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
+import { readPoolOf } from '../sqlite-reads/sqlite-read-pool';
 import type { FactsFilter } from './report-arguments';
 import type { TrendDimension } from './report-types';
 
@@ -168,7 +169,12 @@ export function runReportSql<Row>(
   sql: string,
   parameters: SqlParameters,
 ): Promise<Row[]> {
-  return queryNamed(managerOf(queryable), sql, parameters);
+  const manager = managerOf(queryable);
+  // Outside a transaction, on a SQLite file: in a read worker, off the event loop.
+  const pool = manager.queryRunner ? undefined : readPoolOf(manager.connection);
+  if (!pool) return queryNamed(manager, sql, parameters);
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  return pool.query<Row>(query, values);
 }
 
 /** A COUNT or BIGINT from either driver (PostgreSQL hands them back as strings). */

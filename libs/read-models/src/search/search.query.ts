@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { readPoolOf } from '../sqlite-reads/sqlite-read-pool';
 import type { SearchResultKind } from './search-document.entity';
 import { parseSearchQuery, toFts5Match, toTsQuery } from './search-query.parser';
 import {
@@ -119,7 +120,11 @@ async function searchSqlite(
   first: number,
   offset: number,
 ): Promise<[RankedRow[], number]> {
-  const rows: RankedRow[] = await dataSource.query(
+  // On a SQLite file, in a read worker: a common word matches thousands of documents.
+  const pool = readPoolOf(dataSource);
+  const query = <Row>(sql: string, params: unknown[]): Promise<Row[]> =>
+    pool ? pool.query<Row>(sql, params) : dataSource.query<Row[]>(sql, params);
+  const rows = await query<RankedRow>(
     `${SQLITE_RANKED}, page AS (
       SELECT * FROM best WHERE n = 1 ORDER BY score DESC, result_kind, result_id LIMIT ? OFFSET ?
     )
@@ -130,7 +135,7 @@ async function searchSqlite(
     ORDER BY page.score DESC, page.result_kind, page.result_id`,
     [match, first, offset, MATCH_START, MATCH_END, match],
   );
-  const [{ total }] = await dataSource.query<Array<{ total: number }>>(
+  const [{ total }] = await query<{ total: number }>(
     `${SQLITE_RANKED} SELECT COUNT(*) AS total FROM best WHERE n = 1`,
     [match],
   );
