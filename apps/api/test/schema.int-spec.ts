@@ -24,7 +24,7 @@ describe('the served GraphQL schema', () => {
   describe('keeps the contract of docs/api-contract.graphql', () => {
     const contract = buildSchema(readFileSync(resolve('docs/api-contract.graphql'), 'utf8'));
 
-    it('the copy in docs/ is the shared contract', () => {
+    it("the copy in docs/ agrees with the team's contract, which may already hold what is not built yet", () => {
       const shared = resolve('../shared/api/contract.graphql');
       let sharedText: string | undefined;
       try {
@@ -32,8 +32,12 @@ describe('the served GraphQL schema', () => {
       } catch {
         // Outside the team's workspace only the copy exists; the other tests still check it.
       }
+      // The team's contract grows ahead of the service (fields of issues not built yet): the copy in
+      // docs/ is what this service promises now, and nothing in it may contradict the team's.
       if (sharedText !== undefined)
-        expect(readFileSync(resolve('docs/api-contract.graphql'), 'utf8')).toBe(sharedText);
+        expect(
+          findBreakingChanges(contract, buildSchema(sharedText)).map((change) => change.description),
+        ).toEqual([]);
     });
 
     it('has every type, field, argument, enum value and operation of the contract, with compatible types', () => {

@@ -11,6 +11,7 @@ import { RecurrencePairs1767226600000 } from './1767226600000-recurrence-pairs.m
 import { ActionItemHistoryIncidentStart1767226650000 } from './1767226650000-action-item-history-incident-start.migration';
 import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-times.migration';
 import { RecurrencePairNames1767226800000 } from './1767226800000-recurrence-pair-names.migration';
+import { SearchResultIndex1767226900000 } from './1767226900000-search-result-index.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const READ_MODEL_MIGRATIONS = [
   ActionItemHistoryIncidentStart1767226650000,
   ReportBucketTimes1767226700000,
   RecurrencePairNames1767226800000,
+  SearchResultIndex1767226900000,
 ];

@@ -6,6 +6,7 @@ import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-mo
 import { SearchDocumentRow } from './search-document.entity';
 import { SearchProjection } from './search.projection';
 import { searchReadModel, type SearchPage } from './search.query';
+import { parseSearchQuery, toFts5Match } from './search-query.parser';
 
 const HOSTILE_QUERIES = [
   "'; DROP TABLE search_documents; --",
@@ -233,6 +234,73 @@ describeOnReadModelDatabases('search read model', (databases) => {
     const beyond = await search('hedgehog', 2, pages[2].endCursor ?? undefined);
     expect(beyond).toEqual({ hits: [], totalCount: 5, hasNextPage: false, endCursor: null });
     await expect(search('hedgehog', 2, 'not-a-cursor')).rejects.toThrow('search cursor');
+  });
+
+  it('gives every page exactly as a ranking of every match would, with many documents per result and ties', async () => {
+    // 40 incidents, each with a few timeline entries and findings that repeat the same words: many
+    // documents per result, many equal scores, a retracted finding or two.
+    const words = ['otter', 'badger', 'heron', 'otter badger', 'heron otter'];
+    for (let i = 0; i < 40; i += 1) {
+      const incident = await report(
+        `Otter ${words[i % 5]} ${i}`,
+        i % 3 === 0 ? `badger ${words[(i + 1) % 5]}` : null,
+      );
+      for (let j = 0; j < (i % 4) + 1; j += 1)
+        await bed.writer.onIncident(incident, {
+          type: 'AddTimelineEntry',
+          at: `2026-03-01T10:${String(10 + j).padStart(2, '0')}:00.000Z`,
+          text: `${words[(i + j) % 5]} seen again`,
+        });
+      await bed.writer.onIncident(incident, {
+        type: 'RecordFinding',
+        kind: 'LESSON_LEARNED',
+        description: `${words[(i * 7) % 5]} lesson ${i % 6}`,
+      });
+      if (i % 9 === 0)
+        await bed.writer.onIncident(incident, {
+          type: 'RetractFinding',
+          findingId: `${incident}:f1`,
+          reason: 'Recorded on the wrong incident',
+        });
+    }
+    await project(bed.dataSource);
+    for (const query of ['otter', 'badger', 'heron', 'otter badger', 'lesson', 'seen']) {
+      const all = await search(query, 100);
+      expect(all.hits.length).toBe(Math.min(100, all.totalCount));
+      expect(all.totalCount).toBeGreaterThan(5);
+      // Pages of every size give the same list, in the same order.
+      for (const size of [1, 3, 7]) {
+        const paged: SearchPage['hits'] = [];
+        let after: string | undefined;
+        for (let n = 0; n < 200; n += 1) {
+          const page = await search(query, size, after);
+          expect(page.totalCount).toBe(all.totalCount);
+          paged.push(...page.hits);
+          if (!page.hasNextPage) break;
+          after = page.endCursor ?? undefined;
+        }
+        expect(paged.map((hit) => [hit.kind, hit.id, hit.score])).toEqual(
+          all.hits.map((hit) => [hit.kind, hit.id, hit.score]),
+        );
+      }
+      if (bed.dataSource.options.type === 'postgres') continue;
+      // On SQLite, the definition: every match ranked, each result by its best document.
+      const reference: Array<{ kind: string; id: string }> = await bed.dataSource.query(
+        `WITH matches AS (
+           SELECT d.id AS doc_id, d.result_kind, d.result_id, -bm25(search_fts, 10.0, 1.0) AS score
+           FROM search_fts JOIN search_documents d ON d.seq = search_fts.rowid
+           WHERE search_fts MATCH ? AND d.retracted = 0
+         ), best AS (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY result_kind, result_id ORDER BY score DESC, doc_id) AS n
+           FROM matches
+         )
+         SELECT result_kind AS kind, result_id AS id FROM best WHERE n = 1
+         ORDER BY score DESC, result_kind, result_id`,
+        [toFts5Match(parseSearchQuery(query))],
+      );
+      expect(all.totalCount).toBe(reference.length);
+      expect(results(all)).toEqual(reference.slice(0, 100).map((row) => [row.kind, row.id]));
+    }
   });
 
   it('keeps the same rows under re-delivery, a rebuild from zero and a rebuild in place', async () => {

@@ -101,19 +101,22 @@ export function decodeSearchCursor(cursor: string): number {
   return Number(digits);
 }
 
-// The best document of each result (ROW_NUMBER per kind and id) stands for it in the ranking.
-// The title column weighs 10 times the body: a title match ranks above a passing mention.
-const SQLITE_RANKED = `
-  WITH matches AS (
-    SELECT d.seq, d.id AS doc_id, d.result_kind, d.result_id, d.incident_id,
-           -bm25(search_fts, 10.0, 1.0) AS score
-    FROM search_fts JOIN search_documents d ON d.seq = search_fts.rowid
-    WHERE search_fts MATCH ? AND d.retracted = 0
-  ), best AS (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY result_kind, result_id ORDER BY score DESC, doc_id) AS n
-    FROM matches
-  )`;
+// A result's best document stands for it in the ranking. The title column weighs 10 times the body:
+// a title match ranks above a passing mention. INDEXED BY: the covering index answers which result a
+// document belongs to without reading its text (the planner would take the table's rowid instead).
+const SQLITE_MATCHES = `
+  FROM search_fts JOIN search_documents d INDEXED BY search_documents_results_idx ON d.seq = search_fts.rowid
+  WHERE search_fts MATCH ? AND d.retracted = 0`;
 
+/**
+ * The page and the count, as two statements that read no document text:
+ * - the count of distinct results among the matching documents;
+ * - the best `limit` documents by score (ties by kind, id, document), grown until they hold the
+ *   page's results or every match. The first document of each result in that order is its best, and
+ *   a result none of whose documents is among them ranks after every result that has one, so the
+ *   page is exactly the one a ranking of every match would give.
+ * Snippets are made for the page's documents only.
+ */
 async function searchSqlite(
   dataSource: DataSource,
   match: string,
@@ -124,22 +127,40 @@ async function searchSqlite(
   const pool = readPoolOf(dataSource);
   const query = <Row>(sql: string, params: unknown[]): Promise<Row[]> =>
     pool ? pool.query<Row>(sql, params) : dataSource.query<Row[]>(sql, params);
-  const rows = await query<RankedRow>(
-    `${SQLITE_RANKED}, page AS (
-      SELECT * FROM best WHERE n = 1 ORDER BY score DESC, result_kind, result_id LIMIT ? OFFSET ?
-    )
-    SELECT page.result_kind AS kind, page.result_id AS id, page.incident_id AS "incidentId",
-           page.score AS score, snippet(search_fts, -1, ?, ?, '…', 24) AS snippet
-    FROM page JOIN search_fts ON search_fts.rowid = page.seq
-    WHERE search_fts MATCH ?
-    ORDER BY page.score DESC, page.result_kind, page.result_id`,
-    [match, first, offset, MATCH_START, MATCH_END, match],
-  );
   const [{ total }] = await query<{ total: number }>(
-    `${SQLITE_RANKED} SELECT COUNT(*) AS total FROM best WHERE n = 1`,
+    `SELECT COUNT(*) AS total FROM (SELECT DISTINCT d.result_kind, d.result_id ${SQLITE_MATCHES})`,
     [match],
   );
-  return [rows, Number(total)];
+  const wanted = Math.min(offset + first, Number(total));
+  if (first === 0 || wanted <= offset) return [[], Number(total)];
+  let page: Array<Omit<RankedRow, 'snippet'> & { seq: number }> = [];
+  for (let limit = wanted * 2 + 10; ; limit *= 2) {
+    const documents = await query<Omit<RankedRow, 'snippet'> & { seq: number }>(
+      `SELECT d.seq AS seq, d.result_kind AS kind, d.result_id AS id, d.incident_id AS "incidentId",
+              -bm25(search_fts, 10.0, 1.0) AS score ${SQLITE_MATCHES}
+       ORDER BY score DESC, d.result_kind, d.result_id, d.id LIMIT ?`,
+      [match, limit],
+    );
+    const seen = new Set<string>();
+    const results = documents.filter((row) => {
+      const key = `${row.kind}\u0000${row.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (results.length >= wanted || documents.length < limit) {
+      page = results.slice(offset, wanted);
+      break;
+    }
+  }
+  if (page.length === 0) return [[], Number(total)];
+  const snippets = await query<{ seq: number; snippet: string }>(
+    `SELECT rowid AS seq, snippet(search_fts, -1, ?, ?, '…', 24) AS snippet FROM search_fts
+     WHERE search_fts MATCH ? AND rowid IN (${page.map(() => '?').join(', ')})`,
+    [MATCH_START, MATCH_END, match, ...page.map((row) => row.seq)],
+  );
+  const snippetOf = new Map(snippets.map((row) => [row.seq, row.snippet]));
+  return [page.map(({ seq, ...row }) => ({ ...row, snippet: snippetOf.get(seq) ?? '' })), Number(total)];
 }
 
 const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`;
