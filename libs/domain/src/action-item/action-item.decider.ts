@@ -9,7 +9,11 @@ import {
   checkTitle,
   LIMITS,
 } from '../shared/input-limits';
-import { MAX_ACTION_ITEMS_PER_INCIDENT, MAX_EVENTS_PER_ACTION_ITEM } from '../shared/stream-limits';
+import {
+  MAX_ACTION_ITEMS_PER_INCIDENT,
+  MAX_EVENTS_PER_ACTION_ITEM,
+  withinStreamCap,
+} from '../shared/stream-limits';
 import {
   ACTION_ITEM_TYPES,
   PRIORITIES,
@@ -67,13 +71,13 @@ export function decideActionItem(
 ): ActionItemEvent[] {
   if (command.type === 'OpenActionItem') return open(command, state, now);
   if (!state.exists) throw new EntityNotFoundError('ActionItem', command.actionItemId, 'actionItemId');
-  const events = decideChange(command, state, now);
-  if (events.length > 0 && state.eventCount + events.length > MAX_EVENTS_PER_ACTION_ITEM)
-    throw new DomainRuleError(
-      'actionItemId',
-      `an action item's stream holds at most ${MAX_EVENTS_PER_ACTION_ITEM} events; this one has ${state.eventCount} and the change would add ${events.length}`,
-    );
-  return events;
+  return withinStreamCap(
+    decideChange(command, state, now),
+    state.eventCount,
+    MAX_EVENTS_PER_ACTION_ITEM,
+    'actionItemId',
+    "an action item's stream",
+  );
 }
 
 function decideChange(

@@ -14,6 +14,7 @@ import {
   MAX_FINDINGS_PER_INCIDENT,
   MAX_LINKS_PER_INCIDENT,
   MAX_TIMELINE_ENTRIES_PER_INCIDENT,
+  withinStreamCap,
 } from '../shared/stream-limits';
 import {
   CAUSAL_FINDING_KINDS,
@@ -94,13 +95,13 @@ export type IncidentCommand = { incidentId: string } & (
 export function decideIncident(command: IncidentCommand, state: IncidentState, now: Date): IncidentEvent[] {
   if (command.type === 'ReportIncident') return report(command, state, now);
   if (!state.exists) throw new EntityNotFoundError('Incident', command.incidentId, 'incidentId');
-  const events = decideChange(command, state, now);
-  if (events.length > 0 && state.eventCount + events.length > MAX_EVENTS_PER_INCIDENT)
-    throw new DomainRuleError(
-      'incidentId',
-      `an incident's stream holds at most ${MAX_EVENTS_PER_INCIDENT} events; this one has ${state.eventCount} and the change would add ${events.length}`,
-    );
-  return events;
+  return withinStreamCap(
+    decideChange(command, state, now),
+    state.eventCount,
+    MAX_EVENTS_PER_INCIDENT,
+    'incidentId',
+    "an incident's stream",
+  );
 }
 
 function decideChange(

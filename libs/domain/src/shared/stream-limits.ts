@@ -1,3 +1,5 @@
+import { DomainRuleError } from './domain-errors';
+
 /**
  * Caps on how much one incident or action item may hold. They keep every list the API returns of an
  * incident (timeline, findings, links, action items, history) bounded, and the streams that `history`
@@ -29,3 +31,22 @@ export const MAX_ACTION_ITEMS_PER_INCIDENT = 200;
 
 /** Events of one action-item stream (updates and transitions), which bounds its `history`. */
 export const MAX_EVENTS_PER_ACTION_ITEM = 1_000;
+
+/**
+ * The events of a change, unless they would take a stream past its cap (a change that writes
+ * nothing is never refused). `field` and `stream` name what the refusal is about.
+ */
+export function withinStreamCap<Event>(
+  events: Event[],
+  current: number,
+  cap: number,
+  field: string,
+  stream: string,
+): Event[] {
+  if (events.length > 0 && current + events.length > cap)
+    throw new DomainRuleError(
+      field,
+      `${stream} holds at most ${cap} events; this one has ${current} and the change would add ${events.length}`,
+    );
+  return events;
+}
