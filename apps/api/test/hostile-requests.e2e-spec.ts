@@ -615,7 +615,7 @@ describe('hostile requests', () => {
   }
 
   /** Runs attempts with `concurrency` in flight, and the canary beside them when asked. */
-  async function run(family: Family, concurrency = 6): Promise<void> {
+  async function run(family: Family, concurrency = 4): Promise<void> {
     let next = 0;
     let running = true;
     const canaryLoop = (async () => {
