@@ -22,8 +22,12 @@ import { QueryTooComplexError } from './api-errors';
  * POST) and WebSocket. A refusal is QUERY_TOO_COMPLEX (HTTP 400) and says which limit.
  */
 export const QUERY_LIMITS = {
-  /** Lexical tokens in a document: the parser stops there (the contract's largest useful query has ~400). */
-  tokens: 2_000,
+  /**
+   * Lexical tokens in a document: the parser stops there. A tool's whole introspection query has
+   * about 300; graphql-js's own validation is quadratic in places, so a document of 1,000 tokens
+   * validates in under 10 ms whatever its shape.
+   */
+  tokens: 1_000,
   /** Deepest selection: the contract's deepest useful query (connection → node → nested) with room. */
   depth: 12,
   /** Aliased fields, counting each fragment once per spread. */
@@ -127,13 +131,20 @@ function reportAs(message: (found: string) => string) {
   ];
 }
 
-/** Fields at the root of each operation, through fragments (each fragment counted once, cycle-safe). */
-export const rootFieldsRule: ValidationRule = (context) => {
+/**
+ * Fields of a selection set once its fragments are expanded, each fragment counted once and
+ * remembered (linear in the document, cycle-safe): only the root level, or every level.
+ */
+function fieldCounter(
+  context: ValidationContext,
+  nested: boolean,
+): (selectionSet: SelectionSetNode) => number {
   const counted = new Map<string, number>();
   const count = (selectionSet: SelectionSetNode): number => {
     let fields = 0;
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) fields += 1;
+      if (selection.kind === Kind.FIELD)
+        fields += 1 + (nested && selection.selectionSet ? count(selection.selectionSet) : 0);
       else if (selection.kind === Kind.INLINE_FRAGMENT) fields += count(selection.selectionSet);
       else {
         const name = selection.name.value;
@@ -147,6 +158,12 @@ export const rootFieldsRule: ValidationRule = (context) => {
     }
     return fields;
   };
+  return count;
+}
+
+/** Fields at the root of each operation, through fragments. */
+export const rootFieldsRule: ValidationRule = (context) => {
+  const count = fieldCounter(context, false);
   return {
     OperationDefinition(operation) {
       const fields = count(operation.selectionSet);
@@ -154,6 +171,26 @@ export const rootFieldsRule: ValidationRule = (context) => {
         context.reportError(
           tooComplex(
             `The operation asks for ${fields} fields at its root, more than the limit of ${QUERY_LIMITS.rootFields}: send fewer at once.`,
+          ),
+        );
+    },
+  };
+};
+
+/**
+ * Fields of each operation once its fragments are expanded. The cost estimate expands fragments as
+ * it goes (up to `expandedFields` nodes, tens of milliseconds); this count remembers each fragment,
+ * so a document that expands to millions of fields is refused in microseconds instead.
+ */
+export const expandedFieldsRule: ValidationRule = (context) => {
+  const count = fieldCounter(context, true);
+  return {
+    OperationDefinition(operation) {
+      const fields = count(operation.selectionSet);
+      if (fields > QUERY_LIMITS.expandedFields)
+        context.reportError(
+          tooComplex(
+            `The query has ${fields > 1e9 ? 'billions of' : fields} fields once its fragments are expanded, more than the limit of ${QUERY_LIMITS.expandedFields}: ask for fewer fields.`,
           ),
         );
     },
@@ -193,6 +230,7 @@ export const QUERY_LIMIT_RULES: readonly ValidationRule[] = [
     ),
   ),
   rootFieldsRule,
+  expandedFieldsRule,
 ];
 
 /**
