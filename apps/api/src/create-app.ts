@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { prepareDataDirOf } from './config/data-dir';
 import { logLevelsOf } from './config/log-levels';
+import { loadShedding } from './http/load-shedding';
 
 /** Largest request body accepted (GraphQL documents with their variables); larger ones get 413. */
 export const MAX_REQUEST_BODY = '1mb';
@@ -18,6 +19,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: options.logger ?? logLevelsOf(config),
   });
+  // Before the body is read: an overloaded service refuses at once, at no cost (load-shedding.ts).
+  app.use('/graphql', loadShedding(config.graphql.maxInFlight));
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.enableShutdownHooks();
   return app;

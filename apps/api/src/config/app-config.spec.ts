@@ -9,8 +9,16 @@ describe('loadConfig', () => {
       eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
-      graphql: { introspection: false, includeStackTraces: false },
+      graphql: { introspection: false, includeStackTraces: false, maxInFlight: 256 },
     });
+  });
+
+  it('takes GRAPHQL_MAX_IN_FLIGHT as a whole number from 1, and says so otherwise', () => {
+    expect(loadConfig({ GRAPHQL_MAX_IN_FLIGHT: '32' }).graphql.maxInFlight).toBe(32);
+    for (const bad of ['0', '-1', '1.5', 'many', '100001'])
+      expect(() => loadConfig({ GRAPHQL_MAX_IN_FLIGHT: bad })).toThrow(
+        /GRAPHQL_MAX_IN_FLIGHT must be a whole number/,
+      );
   });
 
   it('has introspection off by default in production (the default NODE_ENV), on elsewhere, and either when asked', () => {
@@ -27,6 +35,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', NODE_ENV: 'development' }).graphql).toEqual({
       introspection: false,
       includeStackTraces: true,
+      maxInFlight: 256,
     });
     expect(loadConfig({ NODE_ENV: 'production' }).graphql.includeStackTraces).toBe(false);
     expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/GRAPHQL_INTROSPECTION must be/);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
 import type { ReadModelDatabaseConfig } from '@kb/read-models';
+import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
 
 /** The service's configuration, read once from the environment (see README, "Configuration"). */
 export interface AppConfig {
@@ -16,6 +17,8 @@ export interface AppConfig {
     readonly introspection: boolean;
     /** Stack traces in error responses: only when NODE_ENV=development. */
     readonly includeStackTraces: boolean;
+    /** GRAPHQL_MAX_IN_FLIGHT: requests worked on at once; the next get 503 (see http/load-shedding.ts). */
+    readonly maxInFlight: number;
   };
 }
 
@@ -40,6 +43,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
     problems.push(`PORT must be a whole number from 1 to 65535, not '${portText}'.`);
+
+  const maxInFlightText = value('GRAPHQL_MAX_IN_FLIGHT') ?? String(DEFAULT_MAX_IN_FLIGHT);
+  const maxInFlight = Number(maxInFlightText);
+  if (!/^\d+$/.test(maxInFlightText) || maxInFlight < 1 || maxInFlight > 100_000)
+    problems.push(
+      `GRAPHQL_MAX_IN_FLIGHT must be a whole number from 1 to 100000, not '${maxInFlightText.slice(0, 40)}'.`,
+    );
 
   const dataDir = resolve(value('DATA_DIR') ?? './data');
 
@@ -90,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphql: {
       introspection: introspectionText !== 'false',
       includeStackTraces: value('NODE_ENV') === 'development',
+      maxInFlight,
     },
   };
 }

@@ -1,0 +1,49 @@
+import { ApiUnderTest, ADMIN_SECRET } from './support/api-under-test';
+
+jest.setTimeout(60_000);
+
+describe('load shedding over HTTP (GRAPHQL_MAX_IN_FLIGHT=2)', () => {
+  let api: ApiUnderTest;
+
+  beforeAll(async () => {
+    api = await ApiUnderTest.start({ GRAPHQL_MAX_IN_FLIGHT: '2' });
+  });
+  afterAll(() => api.stop());
+
+  it('answers what is over capacity at once with 503 and a coded error, and the rest as usual', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        const response = await fetch(`${api.baseUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_SECRET}` },
+          // Search runs in a read worker: the request waits for it, as under real load.
+          body: JSON.stringify({
+            query: 'query($q: String!) { search(query: $q) { totalCount } }',
+            variables: { q: 'checkout latency' },
+          }),
+        });
+        return {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body: (await response.json()) as {
+            data?: unknown;
+            errors?: Array<{ extensions?: { code?: string } }>;
+          },
+        };
+      }),
+    );
+    const refused = answers.filter((a) => a.status === 503);
+    const served = answers.filter((a) => a.status === 200);
+    expect(refused.length + served.length).toBe(60);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    for (const a of refused) {
+      expect(a.retryAfter).toBe('1');
+      expect(a.body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    }
+    for (const a of served) expect(a.body.errors).toBeUndefined();
+    // Capacity is back once they are answered; /health is never counted.
+    expect(await api.data('{ __typename }')).toEqual({ __typename: 'Query' });
+    expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+  });
+});
