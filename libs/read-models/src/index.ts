@@ -33,3 +33,8 @@ export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';
 export * from './read-model-projections';
 export * from './analytics';
+export {
+  ReadPoolBusyError,
+  SqliteReadError,
+  MAX_QUEUED_READS_PER_WORKER,
+} from './sqlite-reads/sqlite-read-pool';

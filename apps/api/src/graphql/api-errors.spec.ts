@@ -1,7 +1,7 @@
 import { Logger, NotFoundException } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import { InvalidQueryArgumentError } from '@kb/read-models';
-import { formatApiError } from './api-errors';
+import { InvalidQueryArgumentError, ReadPoolBusyError } from '@kb/read-models';
+import { formatApiError, serviceUnavailableStatusPlugin } from './api-errors';
 
 /** What Apollo hands formatError: the GraphQLError around what a resolver threw, and its JSON. */
 function thrownByResolver(error: Error, code = 'INTERNAL_SERVER_ERROR') {
@@ -52,6 +52,27 @@ describe('formatApiError logging', () => {
     expect(error).not.toHaveBeenCalled();
     expect(warn).not.toHaveBeenCalled();
     expect(printed(debug)).toEqual([`${code}: refused`]);
+  });
+
+  it('answers overloaded reads as SERVICE_UNAVAILABLE, logged at debug level only, and sends them as 503', async () => {
+    const { formatted, error: thrown } = thrownByResolver(new ReadPoolBusyError());
+    expect(formatApiError(formatted, thrown, false)).toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      message: expect.stringMatching(/at capacity/),
+    });
+    expect(error).not.toHaveBeenCalled();
+    expect(warn).not.toHaveBeenCalled();
+    const hooks = await serviceUnavailableStatusPlugin.requestDidStart!({} as never);
+    const response = {
+      body: {
+        kind: 'single',
+        singleResult: { errors: [{ message: 'x', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+      },
+      http: { status: undefined as number | undefined, headers: new Map<string, string>() },
+    };
+    await hooks!.willSendResponse!({ response } as never);
+    expect(response.http.status).toBe(503);
+    expect(response.http.headers.get('retry-after')).toBe('1');
   });
 
   it('answers a Nest 404 thrown in a resolver as NOT_FOUND and logs it at debug level only', () => {

@@ -1,8 +1,9 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { HttpException, Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflictError, DomainRuleError, EntityNotFoundError } from '@kb/domain';
 import { InvalidEventStoreInputError } from '@kb/event-store';
-import { InvalidQueryArgumentError, InvalidSearchCursorError } from '@kb/read-models';
+import { InvalidQueryArgumentError, InvalidSearchCursorError, ReadPoolBusyError } from '@kb/read-models';
 import { isClientErrorCode, isClientHttpStatus } from '../errors/client-errors';
 
 /** The codes of the contract (`extensions.code`). */
@@ -45,6 +46,24 @@ const logger = new Logger('GraphQL');
  * level without a stack, as it is no failure of the service; an unexpected one at error level with
  * its stack.
  */
+/**
+ * An answer holding SERVICE_UNAVAILABLE (the reads were at capacity) goes out as HTTP 503 with
+ * `Retry-After: 1`, as the load shedding's own refusals do, so clients and proxies retry it.
+ */
+export const serviceUnavailableStatusPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        if (!errors.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', '1');
+      },
+    };
+  },
+};
+
 export function formatApiError(
   formatted: GraphQLFormattedError,
   error: unknown,
@@ -59,7 +78,10 @@ export function formatApiError(
       `Unexpected error${where}: ${original instanceof Error ? original.message : String(original)}`,
       original instanceof Error ? original.stack : undefined,
     );
-  else if (isClientErrorCode(code)) logger.debug(`${String(code)}${where}: ${answer.message}`);
+  // The client's mistakes and refusals for capacity (one per refused request under overload) are
+  // no failure of the service: debug, without a stack.
+  else if (isClientErrorCode(code) || code === 'SERVICE_UNAVAILABLE')
+    logger.debug(`${String(code)}${where}: ${answer.message}`);
   else logger.warn(`${String(code)}${where}: ${answer.message}`);
   return answer;
 }
@@ -78,6 +100,9 @@ function toApiError(
       message: original.message,
       extensions: { code: 'BAD_USER_INPUT', field: original.field, rule: original.rule, ...stack },
     };
+  // Overloaded reads: the request was fine; the service asks for a retry (HTTP 503, Retry-After).
+  if (original instanceof ReadPoolBusyError)
+    return { ...base, message: original.message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   if (original instanceof InvalidQueryArgumentError)
     return badInput(base, original.argument, original.message);
   if (original instanceof InvalidSearchCursorError) return badInput(base, 'after', original.message);

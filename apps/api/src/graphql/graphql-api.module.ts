@@ -6,7 +6,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { DataSource } from 'typeorm';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
-import { formatApiError, unauthenticated } from './api-errors';
+import { formatApiError, serviceUnavailableStatusPlugin, unauthenticated } from './api-errors';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { AuthModule } from '../auth/auth.module';
 import type { ApiContext } from './api-context';
@@ -73,7 +73,11 @@ export class GraphQLApiModule {
             validationRules: [...QUERY_LIMIT_RULES],
             // No cache hints are used; Apollo's default cache-control plugin would still instrument
             // every field of every answer (a third of the time of a 13,000-point trend report).
-            plugins: [queryCostPlugin, ApolloServerPluginCacheControlDisabled()],
+            plugins: [
+              queryCostPlugin,
+              serviceUnavailableStatusPlugin,
+              ApolloServerPluginCacheControlDisabled(),
+            ],
             formatError: (formatted, error) =>
               formatApiError(tokenLimitAsTooComplex(formatted), error, options.includeStackTraces),
             // Over HTTP only: subscriptions are served by GraphQLWsServer, with its own context.

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createReadModelDataSource } from '../read-model-data-source';
-import { readPoolOf, SqliteReadError, type SqliteReadPool } from './sqlite-read-pool';
+import {
+  MAX_QUEUED_READS_PER_WORKER,
+  ReadPoolBusyError,
+  readPoolOf,
+  SqliteReadError,
+  type SqliteReadPool,
+} from './sqlite-read-pool';
 
 /** A statement that keeps SQLite busy for a while: a recursive count to `n`. */
 const busy = (n: number) =>
@@ -57,6 +63,18 @@ describe('SqliteReadPool: the heavy reads of a SQLite read-model file, in worker
     // The statement took far longer than any pause of the event loop while it ran.
     expect(took).toBeGreaterThan(100);
     expect(longestGap).toBeLessThan(50);
+  });
+
+  it(`refuses a read at once when ${MAX_QUEUED_READS_PER_WORKER} wait for every worker, and serves again once they are done`, async () => {
+    const many = pool.size * MAX_QUEUED_READS_PER_WORKER + 5;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: many }, () => pool.query<{ n: number }>(busy(100_000), [])),
+    );
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused).toHaveLength(5);
+    for (const o of refused) expect((o).reason).toBeInstanceOf(ReadPoolBusyError);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(many - 5);
+    expect(await pool.query('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
   });
 
   it('rejects a statement SQLite refuses with its message, and serves the next one', async () => {

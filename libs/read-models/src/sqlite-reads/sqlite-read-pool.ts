@@ -39,6 +39,20 @@ interface ReadWorker {
   pending: Map<number, Pending>;
 }
 
+/**
+ * Statements waiting for one worker, at most: past it a new read is refused at once (ReadPoolBusyError)
+ * instead of waiting behind seconds of others. A search or report takes 1 to 60 ms.
+ */
+export const MAX_QUEUED_READS_PER_WORKER = 32;
+
+/** Every worker already has MAX_QUEUED_READS_PER_WORKER statements waiting: the reads are overloaded. */
+export class ReadPoolBusyError extends Error {
+  constructor() {
+    super('The service is at capacity for searches and reports: retry in a second.');
+    this.name = 'ReadPoolBusyError';
+  }
+}
+
 /** A statement the worker's SQLite refused (the message is SQLite's). */
 export class SqliteReadError extends Error {
   constructor(
@@ -87,6 +101,7 @@ export class SqliteReadPool {
   query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
     if (this.closed) return Promise.reject(new Error('The read pool is closed.'));
     const target = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (target.pending.size >= MAX_QUEUED_READS_PER_WORKER) return Promise.reject(new ReadPoolBusyError());
     const id = this.nextId++;
     // better-sqlite3 binds no booleans: 0 and 1, as TypeORM's runner does on the main connection.
     const bound = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p) as Parameter);
