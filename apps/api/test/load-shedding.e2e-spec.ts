@@ -1,3 +1,6 @@
+import type { DataSource } from 'typeorm';
+import { ReadPoolBusyError, readPoolOf } from '@kb/read-models';
+import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 import { ApiUnderTest, ADMIN_SECRET } from './support/api-under-test';
 
 jest.setTimeout(60_000);
@@ -45,5 +48,30 @@ describe('load shedding over HTTP (GRAPHQL_MAX_IN_FLIGHT=2)', () => {
     // Capacity is back once they are answered; /health is never counted.
     expect(await api.data('{ __typename }')).toEqual({ __typename: 'Query' });
     expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+  });
+
+  it('answers a search refused by busy read workers with 503, Retry-After and SERVICE_UNAVAILABLE', async () => {
+    const pool = readPoolOf(api.app.get<DataSource>(READ_MODEL_DATA_SOURCE))!;
+    const query = jest.spyOn(pool, 'query').mockRejectedValue(new ReadPoolBusyError());
+    try {
+      const response = await fetch(`${api.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_SECRET}` },
+        body: JSON.stringify({
+          query: 'query($q: String!) { search(query: $q) { totalCount } }',
+          variables: { q: 'x' },
+        }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      const body = (await response.json()) as {
+        data?: unknown;
+        errors?: Array<{ extensions?: { code?: string } }>;
+      };
+      expect(body.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(body).not.toHaveProperty('data');
+    } finally {
+      query.mockRestore();
+    }
   });
 });

@@ -34,7 +34,8 @@ export * from './projector/dead-letter.entity';
 export * from './read-model-projections';
 export * from './analytics';
 export {
-  ReadPoolBusyError,
-  SqliteReadError,
   MAX_QUEUED_READS_PER_WORKER,
+  ReadPoolBusyError,
+  readPoolOf,
+  SqliteReadError,
 } from './sqlite-reads/sqlite-read-pool';

@@ -47,16 +47,22 @@ const logger = new Logger('GraphQL');
  * its stack.
  */
 /**
- * An answer holding SERVICE_UNAVAILABLE (the reads were at capacity) goes out as HTTP 503 with
- * `Retry-After: 1`, as the load shedding's own refusals do, so clients and proxies retry it.
+ * An answer that is nothing but SERVICE_UNAVAILABLE (the reads were at capacity, no field was
+ * answered) goes out as the load shedding's own refusals do: HTTP 503, `Retry-After: 1`, errors
+ * without `data`, so clients and proxies retry it. (Nest's driver resets the status of any answer
+ * with `data` to 200; a partial answer keeps that, and says which field to ask again.)
  */
 export const serviceUnavailableStatusPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single') return;
-        const errors = response.body.singleResult.errors ?? [];
-        if (!errors.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        const result = response.body.singleResult;
+        const errors = result.errors ?? [];
+        if (errors.length === 0 || errors.some((error) => error.extensions?.code !== 'SERVICE_UNAVAILABLE'))
+          return;
+        if (result.data !== null && result.data !== undefined) return;
+        delete result.data;
         response.http.status = 503;
         response.http.headers.set('retry-after', '1');
       },
