@@ -72,7 +72,7 @@ describe('SqliteReadPool: the heavy reads of a SQLite read-model file, in worker
     );
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(refused).toHaveLength(5);
-    for (const o of refused) expect((o).reason).toBeInstanceOf(ReadPoolBusyError);
+    for (const o of refused) expect(o.reason).toBeInstanceOf(ReadPoolBusyError);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(many - 5);
     expect(await pool.query('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
   });
