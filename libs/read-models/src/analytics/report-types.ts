@@ -9,7 +9,7 @@ import type {
 import type { IncidentFilter } from '../incident/incident-list.query';
 
 /*
- * The failure-trend reports of the contract (../shared/api/contract.graphql), as plain data. Times
+ * The failure-trend reports of the contract (docs/api-contract.graphql), as plain data. Times
  * are ISO-8601 strings in UTC with milliseconds; periods are half-open [from, to); buckets are UTC
  * (WEEK: ISO weeks, starting Monday). Arguments are checked by `report-arguments.ts` before a query
  * runs; the queries assume checked arguments.
