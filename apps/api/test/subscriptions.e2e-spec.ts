@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL payloads are untyped JSON: the tests assert their shape. */
 import type { Client } from 'graphql-ws';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
-import { UNAUTHENTICATED_CLOSE } from '../src/graphql/websocket/graphql-ws.server';
+import { UNAUTHENTICATED_CLOSE } from '../src/graphql/websocket/live-sockets';
 import { MAX_QUERY_DEPTH } from '../src/graphql/query-limits';
 import { ApiUnderTest } from './support/api-under-test';
 import {

@@ -44,7 +44,6 @@ export const QUERY_LIMITS = {
 
 /** Kept for the tests and docs that name the depth limit. */
 export const MAX_QUERY_DEPTH = QUERY_LIMITS.depth;
-export const MAX_QUERY_COST = QUERY_LIMITS.cost;
 
 /** How Apollo and graphql-ws parse a document: the parser itself stops at the token limit. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: QUERY_LIMITS.tokens };
@@ -161,41 +160,41 @@ function fieldCounter(
   return count;
 }
 
-/** Fields at the root of each operation, through fragments. */
-export const rootFieldsRule: ValidationRule = (context) => {
-  const count = fieldCounter(context, false);
-  return {
-    OperationDefinition(operation) {
-      const fields = count(operation.selectionSet);
-      if (fields > QUERY_LIMITS.rootFields)
-        context.reportError(
-          tooComplex(
-            `The operation asks for ${fields} fields at its root, more than the limit of ${QUERY_LIMITS.rootFields}: send fewer at once.`,
-          ),
-        );
-    },
+/**
+ * A rule refusing operations with more than `limit` fields, counted by `fieldCounter` at the root
+ * only or at every level; `message` words the refusal from the count found.
+ */
+function fieldLimitRule(nested: boolean, limit: number, message: (fields: number) => string): ValidationRule {
+  return (context) => {
+    const count = fieldCounter(context, nested);
+    return {
+      OperationDefinition(operation) {
+        const fields = count(operation.selectionSet);
+        if (fields > limit) context.reportError(tooComplex(message(fields)));
+      },
+    };
   };
-};
+}
+
+/** Fields at the root of each operation, through fragments. */
+export const rootFieldsRule = fieldLimitRule(
+  false,
+  QUERY_LIMITS.rootFields,
+  (fields) =>
+    `The operation asks for ${fields} fields at its root, more than the limit of ${QUERY_LIMITS.rootFields}: send fewer at once.`,
+);
 
 /**
  * Fields of each operation once its fragments are expanded. The cost estimate expands fragments as
  * it goes (up to `expandedFields` nodes, tens of milliseconds); this count remembers each fragment,
  * so a document that expands to millions of fields is refused in microseconds instead.
  */
-export const expandedFieldsRule: ValidationRule = (context) => {
-  const count = fieldCounter(context, true);
-  return {
-    OperationDefinition(operation) {
-      const fields = count(operation.selectionSet);
-      if (fields > QUERY_LIMITS.expandedFields)
-        context.reportError(
-          tooComplex(
-            `The query has ${fields > 1e9 ? 'billions of' : fields} fields once its fragments are expanded, more than the limit of ${QUERY_LIMITS.expandedFields}: ask for fewer fields.`,
-          ),
-        );
-    },
-  };
-};
+export const expandedFieldsRule = fieldLimitRule(
+  true,
+  QUERY_LIMITS.expandedFields,
+  (fields) =>
+    `The query has ${fields > 1e9 ? 'billions of' : fields} fields once its fragments are expanded, more than the limit of ${QUERY_LIMITS.expandedFields}: ask for fewer fields.`,
+);
 
 const armorOptions = <T>(message: (found: string) => string, extra: T) => ({
   ...extra,

@@ -1,6 +1,5 @@
-import { queryNamed } from '../projector/batch-rows';
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
-import { readPoolOf } from '../sqlite-reads/sqlite-read-pool';
+import { readRows } from '../sqlite-reads/sqlite-read-pool';
 import type { FactsFilter } from './report-arguments';
 import type { TrendDimension } from './report-types';
 
@@ -170,11 +169,8 @@ export function runReportSql<Row>(
   parameters: SqlParameters,
 ): Promise<Row[]> {
   const manager = managerOf(queryable);
-  // Outside a transaction, on a SQLite file: in a read worker, off the event loop.
-  const pool = manager.queryRunner ? undefined : readPoolOf(manager.connection);
-  if (!pool) return queryNamed(manager, sql, parameters);
   const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return pool.query<Row>(query, values);
+  return readRows<Row>(manager, query, values);
 }
 
 /** A COUNT or BIGINT from either driver (PostgreSQL hands them back as strings). */

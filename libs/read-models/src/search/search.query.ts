@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { readPoolOf } from '../sqlite-reads/sqlite-read-pool';
+import { readRows } from '../sqlite-reads/sqlite-read-pool';
 import type { SearchResultKind } from './search-document.entity';
 import { parseSearchQuery, toFts5Match, toTsQuery } from './search-query.parser';
 import {
@@ -124,9 +124,8 @@ async function searchSqlite(
   offset: number,
 ): Promise<[RankedRow[], number]> {
   // On a SQLite file, in a read worker: a common word matches thousands of documents.
-  const pool = readPoolOf(dataSource);
   const query = <Row>(sql: string, params: unknown[]): Promise<Row[]> =>
-    pool ? pool.query<Row>(sql, params) : dataSource.query<Row[]>(sql, params);
+    readRows<Row>(dataSource.manager, sql, params);
   const [{ total }] = await query<{ total: number }>(
     `SELECT COUNT(*) AS total FROM (SELECT DISTINCT d.result_kind, d.result_id ${SQLITE_MATCHES})`,
     [match],

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * The worker's code, run with `eval` so the same text serves the compiled service and the tests (a
@@ -169,4 +169,18 @@ export function attachReadPool(dataSource: DataSource, pool: SqliteReadPool): vo
 /** The pool serving `dataSource`'s heavy reads, if it has one (SQLite files; never PostgreSQL). */
 export function readPoolOf(dataSource: DataSource): SqliteReadPool | undefined {
   return pools.get(dataSource);
+}
+
+/**
+ * The rows of a read-only statement with the driver's own placeholders: in a read worker when the
+ * data source has a pool and the manager is not inside a transaction (whose view a worker would not
+ * share), else on the manager's connection.
+ */
+export function readRows<Row>(
+  manager: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<Row[]> {
+  const pool = manager.queryRunner ? undefined : readPoolOf(manager.connection);
+  return pool ? pool.query<Row>(sql, params) : manager.query<Row[]>(sql, [...params]);
 }

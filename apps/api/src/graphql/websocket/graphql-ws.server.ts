@@ -21,7 +21,7 @@ import { formatApiError } from '../api-errors';
 import { ReadModelLoaders } from '../read-model-loaders';
 import { checkSubscribeMessage } from '../subscription-documents';
 import { ApiKeyRevocations } from './api-key-revocations';
-import { REVOKED_CLOSE, SOCKET_LIMITS, TOO_MANY_SOCKETS_CLOSE } from './live-sockets';
+import { REVOKED_CLOSE, SOCKET_LIMITS, TOO_MANY_SOCKETS_CLOSE, UNAUTHENTICATED_CLOSE } from './live-sockets';
 
 // graphql-ws publishes its ws server only through package exports (`graphql-ws/use/ws`), which this
 // project's module resolution (node) does not read for types: the same module, typed from its file.
@@ -34,17 +34,6 @@ export const GRAPHQL_WS_OPTIONS = Symbol('GRAPHQL_WS_OPTIONS');
 export interface GraphQLWsOptions {
   readonly includeStackTraces: boolean;
 }
-
-/**
- * How a graphql-ws connection without a valid API key is closed: 4401 Unauthorized with the
- * contract's code first in the reason (close reasons hold at most 123 bytes). graphql-ws's own
- * refusal, 4403 "Forbidden", would read as a role problem.
- */
-export const UNAUTHENTICATED_CLOSE = {
-  code: 4401,
-  reason:
-    'UNAUTHENTICATED: no valid API key; send connectionParams {"authorization": "Bearer <secret>"} with a key not revoked',
-} as const;
 
 type SocketExtra = {
   socket: WebSocket;

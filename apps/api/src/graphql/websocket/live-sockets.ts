@@ -10,6 +10,17 @@ export const SOCKET_LIMITS = {
   socketsPerKey: 10,
 } as const;
 
+/**
+ * How a graphql-ws connection without a valid API key is closed: 4401 Unauthorized with the
+ * contract's code first in the reason (close reasons hold at most 123 bytes). graphql-ws's own
+ * refusal, 4403 "Forbidden", would read as a role problem.
+ */
+export const UNAUTHENTICATED_CLOSE = {
+  code: 4401,
+  reason:
+    'UNAUTHENTICATED: no valid API key; send connectionParams {"authorization": "Bearer <secret>"} with a key not revoked',
+} as const;
+
 /** The close of a socket whose key was revoked while it was open. */
 export const REVOKED_CLOSE = {
   code: 4403,
