@@ -10,6 +10,8 @@ const moduleNameMapper = {
   '^@kb/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
   '^@kb/read-models$': '<rootDir>/libs/read-models/src',
   '^@kb/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
+  '^@kb/event-sourcing$': '<rootDir>/libs/event-sourcing/src',
+  '^@kb/event-sourcing/(.*)$': '<rootDir>/libs/event-sourcing/src/$1',
 };
 const base = {
   testEnvironment: 'node',

@@ -13,11 +13,11 @@ import { EventStoreModule, type EventStore, type StoredEvent } from '@kb/event-s
 import { ActionItemsModule } from '../src/action-items/action-items.module';
 import { OpenActionItemCommand } from '../src/action-items/open-action-item/open-action-item.command';
 import { TransitionActionItemCommand } from '../src/action-items/transition-action-item/transition-action-item.command';
-import { CLOCK, CommandExecutor } from '../src/event-sourcing/command-executor';
-import type { Caller } from '../src/event-sourcing/command-context';
+import { CLOCK, CommandExecutor, type Caller } from '@kb/event-sourcing';
 import { AddTimelineEntryCommand } from '../src/incidents/add-timeline-entry/add-timeline-entry.command';
 import { IncidentsModule } from '../src/incidents/incidents.module';
-import { incidentStream, type IncidentOutcome } from '../src/incidents/incident.stream';
+import { incidentStream } from '@kb/domain';
+import type { IncidentOutcome } from '../src/incidents/incident.write';
 import { LinkIncidentsCommand } from '../src/incidents/link-incidents/link-incidents.command';
 import { PublishPostmortemCommand } from '../src/incidents/publish-postmortem/publish-postmortem.command';
 import { RecordFindingCommand } from '../src/incidents/record-finding/record-finding.command';

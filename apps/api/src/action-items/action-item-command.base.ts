@@ -1,7 +1,6 @@
-import type { ActionItemCommand } from '@kb/domain';
-import type { CommandExecutor } from '../event-sourcing/command-executor';
-import { Mutation, runMutation, type WriteOptions } from '../event-sourcing/mutation';
-import { actionItemStream, type ActionItemOutcome } from './action-item.stream';
+import { type ActionItemCommand, actionItemStream } from '@kb/domain';
+import { type CommandExecutor, Mutation, runMutation, type WriteOptions } from '@kb/event-sourcing';
+import type { ActionItemOutcome } from './action-item.write';
 
 /** Base of the action-item commands. */
 export abstract class ActionItemMutation<Input extends WriteOptions> extends Mutation<

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { EventSourcingModule } from '@kb/event-sourcing';
 import { OpenActionItemHandler } from './open-action-item/open-action-item.handler';
 import { TransitionActionItemHandler } from './transition-action-item/transition-action-item.handler';
 import { UpdateActionItemHandler } from './update-action-item/update-action-item.handler';

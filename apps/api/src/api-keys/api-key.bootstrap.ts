@@ -2,14 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { API_KEY_STREAM_PREFIX, DomainRuleError } from '@kb/domain';
+import { API_KEY_STREAM_PREFIX, DomainRuleError, apiKeyStream } from '@kb/domain';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
 import { Projector } from '@kb/read-models';
 import { hashApiKeySecret, generateApiKeySecret } from '../auth/api-key-secret';
-import { CommandExecutor } from '../event-sourcing/command-executor';
-import { nameBasedUuid } from '../event-sourcing/deterministic-id';
-import { SYSTEM_ACTOR, type CommandContext } from '../event-sourcing/event-metadata';
-import { apiKeyStream } from './api-key.stream';
+import { CommandExecutor, nameBasedUuid, SYSTEM_ACTOR, type CommandContext } from '@kb/event-sourcing';
 import { SecretFileExistsError, writeSecretFileOnce } from './bootstrap-secret-file';
 
 export const API_KEY_BOOTSTRAP_OPTIONS = Symbol('API_KEY_BOOTSTRAP_OPTIONS');

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { EventSourcingModule } from '@kb/event-sourcing';
 import { API_KEY_BOOTSTRAP_OPTIONS, ApiKeyBootstrap, type ApiKeyBootstrapOptions } from './api-key.bootstrap';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';

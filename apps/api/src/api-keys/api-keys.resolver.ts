@@ -12,7 +12,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
 import { RevokeApiKeyCommand } from './revoke-api-key/revoke-api-key.command';
-import type { ApiKeyOutcome, CreatedApiKeyOutcome } from './api-key.stream';
+import { ApiKeyOutcome, CreatedApiKeyOutcome } from './api-key.write';
 
 @ObjectType()
 export class ApiKey {

@@ -1,4 +1,4 @@
-import type { Caller } from '../event-sourcing/command-context';
+import type { Caller } from '@kb/event-sourcing';
 import type { Principal } from '../auth/principal';
 import type { ReadModelLoaders } from './read-model-loaders';
 

@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { ActionItemRow, FindingRow, IncidentRow, Projector } from '@kb/read-models';
-import type { ActionItemOutcome } from '../action-items/action-item.stream';
+import { ActionItemOutcome } from '../action-items/action-item.write';
 import type { ActionItem } from '../action-items/action-item.type';
 import { StreamHistory } from '../event-log/stream-history';
-import type { Mutation, WriteOptions } from '../event-sourcing/mutation';
+import type { Mutation, WriteOptions } from '@kb/event-sourcing';
 import type { Finding, Incident } from '../incidents/incident.type';
-import type { IncidentOutcome } from '../incidents/incident.stream';
+import { IncidentOutcome } from '../incidents/incident.write';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 
 /** How long a mutation waits for the read models to show its write before it answers anyway. */

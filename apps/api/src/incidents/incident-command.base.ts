@@ -1,9 +1,8 @@
-import type { IncidentCommand } from '@kb/domain';
-import type { CommandExecutor } from '../event-sourcing/command-executor';
-import { Mutation, runMutation, type WriteOptions } from '../event-sourcing/mutation';
-import { incidentStream, type IncidentOutcome } from './incident.stream';
+import { type IncidentCommand, incidentStream } from '@kb/domain';
+import { type CommandExecutor, Mutation, runMutation, type WriteOptions } from '@kb/event-sourcing';
+import type { IncidentOutcome } from './incident.write';
 
-export { fieldsOf, type WriteOptions } from '../event-sourcing/mutation';
+export { fieldsOf, type WriteOptions } from '@kb/event-sourcing';
 
 /** Base of the incident commands. */
 export abstract class IncidentMutation<Input extends WriteOptions> extends Mutation<Input, IncidentOutcome> {}

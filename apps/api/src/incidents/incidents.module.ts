@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { EventSourcingModule } from '@kb/event-sourcing';
 import { AddTimelineEntryHandler } from './add-timeline-entry/add-timeline-entry.handler';
 import { LinkIncidentsHandler } from './link-incidents/link-incidents.handler';
 import { PublishPostmortemHandler } from './publish-postmortem/publish-postmortem.handler';

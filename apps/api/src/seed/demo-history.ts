@@ -23,10 +23,8 @@ import {
   type Severity,
 } from '@kb/domain';
 import type { EventToAppend, JsonValue } from '@kb/event-store';
-import { actionItemStream } from '../action-items/action-item.stream';
-import type { StreamDefinition } from '../event-sourcing/command-executor';
-import type { EventMetadata } from '../event-sourcing/event-metadata';
-import { incidentStream } from '../incidents/incident.stream';
+import { actionItemStream, type StreamDefinition, incidentStream } from '@kb/domain';
+import type { EventMetadata } from '@kb/event-sourcing';
 import { demoUuid, uuidSequence } from './demo-ids';
 import { demoWorld, WeightedServices, type DemoService, type DemoWorld } from './demo-world';
 import * as texts from './demo-texts';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventSourcingModule } from '../event-sourcing/event-sourcing.module';
+import { EventSourcingModule } from '@kb/event-sourcing';
 import { CreateWebhookHandler } from './create-webhook/create-webhook.handler';
 import { DeleteWebhookHandler } from './delete-webhook/delete-webhook.handler';
 import { WebhooksResolver } from './webhooks.resolver';

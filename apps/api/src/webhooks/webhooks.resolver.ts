@@ -10,7 +10,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { CreateWebhookCommand } from './create-webhook/create-webhook.command';
 import { DeleteWebhookCommand } from './delete-webhook/delete-webhook.command';
-import type { CreatedWebhookOutcome, WebhookOutcome } from './webhook.stream';
+import { CreatedWebhookOutcome, WebhookOutcome } from './webhook.write';
 
 /** A webhook registration. Never with its signing secret. */
 @ObjectType()

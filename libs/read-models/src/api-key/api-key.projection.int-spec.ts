@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { apiKeyStreamId, type ApiKeyCommand } from '@kb/domain';
-import { apiKeyStream } from '../../../../apps/api/src/api-keys/api-key.stream';
-import { CommandExecutor } from '../../../../apps/api/src/event-sourcing/command-executor';
+import { apiKeyStreamId, type ApiKeyCommand, apiKeyStream } from '@kb/domain';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { toProjectedEvent } from '../projector/projected-event';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';

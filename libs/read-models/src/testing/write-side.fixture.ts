@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionItemCommand, IncidentCommand } from '@kb/domain';
+import { type ActionItemCommand, type IncidentCommand, actionItemStream, incidentStream } from '@kb/domain';
 import type { EventStore } from '@kb/event-store';
-import { actionItemStream } from '../../../../apps/api/src/action-items/action-item.stream';
-import { CommandExecutor } from '../../../../apps/api/src/event-sourcing/command-executor';
-import { incidentStream } from '../../../../apps/api/src/incidents/incident.stream';
+import { CommandExecutor } from '@kb/event-sourcing';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'incidentId'> : never;
 type IncidentCommandBody = WithoutId<IncidentCommand>;

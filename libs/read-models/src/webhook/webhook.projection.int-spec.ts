@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { webhookStreamId, type WebhookCommand } from '@kb/domain';
-import { CommandExecutor } from '../../../../apps/api/src/event-sourcing/command-executor';
-import { webhookStream } from '../../../../apps/api/src/webhooks/webhook.stream';
+import { webhookStreamId, type WebhookCommand, webhookStream } from '@kb/domain';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { toProjectedEvent } from '../projector/projected-event';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';

@@ -2,12 +2,11 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { ActionItemRow } from '@kb/read-models';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { commandContext, newEntityId } from '../../event-sourcing/command-context';
-import { incidentStream } from '../../incidents/incident.stream';
+import { CommandExecutor, commandContext, newEntityId } from '@kb/event-sourcing';
+import { incidentStream } from '@kb/domain';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import { runOnActionItem } from '../action-item-command.base';
-import type { ActionItemOutcome } from '../action-item.stream';
+import { ActionItemOutcome } from '../action-item.write';
 import { OpenActionItemCommand } from './open-action-item.command';
 
 @CommandHandler(OpenActionItemCommand)

@@ -1,4 +1,4 @@
-import type { WriteOptions } from '../../event-sourcing/mutation';
+import type { WriteOptions } from '@kb/event-sourcing';
 import { ActionItemMutation } from '../action-item-command.base';
 
 export interface ActionItemTransitionInput extends WriteOptions {

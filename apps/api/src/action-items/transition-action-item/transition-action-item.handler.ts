@@ -1,8 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ActionItemCommand } from '@kb/domain';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { runOnActionItem } from '../action-item-command.base';
-import type { ActionItemOutcome } from '../action-item.stream';
+import { ActionItemOutcome } from '../action-item.write';
 import { TransitionActionItemCommand } from './transition-action-item.command';
 
 @CommandHandler(TransitionActionItemCommand)

@@ -1,8 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { fieldsOf } from '../../event-sourcing/mutation';
+import { CommandExecutor, fieldsOf } from '@kb/event-sourcing';
 import { runOnActionItem } from '../action-item-command.base';
-import type { ActionItemOutcome } from '../action-item.stream';
+import { ActionItemOutcome } from '../action-item.write';
 import { UpdateActionItemCommand } from './update-action-item.command';
 
 @CommandHandler(UpdateActionItemCommand)

@@ -1,5 +1,5 @@
-import { Mutation, type WriteOptions } from '../../event-sourcing/mutation';
-import type { CreatedApiKeyOutcome } from '../api-key.stream';
+import { Mutation, type WriteOptions } from '@kb/event-sourcing';
+import { CreatedApiKeyOutcome } from '../api-key.write';
 
 /** The contract's CreateApiKeyInput. */
 export interface CreateApiKeyInput extends WriteOptions {

@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { generateApiKeySecret, hashApiKeySecret } from '../../auth/api-key-secret';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { commandContext } from '../../event-sourcing/command-context';
-import { apiKeyStream, type CreatedApiKeyOutcome } from '../api-key.stream';
+import { CommandExecutor, commandContext } from '@kb/event-sourcing';
+import { apiKeyStream } from '@kb/domain';
+import type { CreatedApiKeyOutcome } from '../api-key.write';
 import { CreateApiKeyCommand } from './create-api-key.command';
 
 @CommandHandler(CreateApiKeyCommand)

@@ -1,5 +1,5 @@
-import { Mutation, type WriteOptions } from '../../event-sourcing/mutation';
-import type { ApiKeyOutcome } from '../api-key.stream';
+import { Mutation, type WriteOptions } from '@kb/event-sourcing';
+import { ApiKeyOutcome } from '../api-key.write';
 
 export interface RevokeApiKeyInput extends WriteOptions {
   /** The key's id (the contract's `revokeApiKey(id: ID!)`). */

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { runMutation } from '../../event-sourcing/mutation';
-import { apiKeyStream, type ApiKeyOutcome } from '../api-key.stream';
+import { CommandExecutor, runMutation } from '@kb/event-sourcing';
+import { apiKeyStream } from '@kb/domain';
+import type { ApiKeyOutcome } from '../api-key.write';
 import { RevokeApiKeyCommand } from './revoke-api-key.command';
 
 @CommandHandler(RevokeApiKeyCommand)

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { fieldsOf, runOnIncident } from '../incident-command.base';
-import type { IncidentOutcome } from '../incident.stream';
+import { IncidentOutcome } from '../incident.write';
 import { AddTimelineEntryCommand } from './add-timeline-entry.command';
 
 @CommandHandler(AddTimelineEntryCommand)

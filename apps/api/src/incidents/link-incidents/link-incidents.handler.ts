@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { runOnIncident } from '../incident-command.base';
-import { incidentStream, type IncidentOutcome } from '../incident.stream';
+import { incidentStream } from '@kb/domain';
+import type { IncidentOutcome } from '../incident.write';
 import { LinkIncidentsCommand } from './link-incidents.command';
 
 @CommandHandler(LinkIncidentsCommand)

@@ -1,8 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { commandContext, newEntityId } from '../../event-sourcing/command-context';
+import { CommandExecutor, commandContext, newEntityId } from '@kb/event-sourcing';
 import { fieldsOf, runOnIncident } from '../incident-command.base';
-import type { IncidentOutcome } from '../incident.stream';
+import { IncidentOutcome } from '../incident.write';
 import { ReportIncidentCommand } from './report-incident.command';
 
 @CommandHandler(ReportIncidentCommand)

@@ -1,8 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '@kb/event-sourcing';
 import { incidentOfFinding } from '../finding-command';
 import { fieldsOf, runOnIncident } from '../incident-command.base';
-import type { IncidentOutcome } from '../incident.stream';
+import { IncidentOutcome } from '../incident.write';
 import { RetractFindingCommand } from './retract-finding.command';
 
 @CommandHandler(RetractFindingCommand)

@@ -14,7 +14,7 @@ import {
   type IncidentState,
 } from '@kb/domain';
 import type { EventToAppend } from '@kb/event-store';
-import type { EventMetadata } from '../../event-sourcing/event-metadata';
+import type { EventMetadata } from '@kb/event-sourcing';
 import type { DemoIncident } from '../demo-history';
 
 /**

@@ -1,5 +1,5 @@
-import { Mutation, type WriteOptions } from '../../event-sourcing/mutation';
-import type { CreatedWebhookOutcome } from '../webhook.stream';
+import { Mutation, type WriteOptions } from '@kb/event-sourcing';
+import { CreatedWebhookOutcome } from '../webhook.write';
 
 /** The contract's CreateWebhookInput. */
 export interface CreateWebhookInput extends WriteOptions {

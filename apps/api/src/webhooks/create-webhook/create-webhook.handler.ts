@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { commandContext } from '../../event-sourcing/command-context';
+import { CommandExecutor, commandContext } from '@kb/event-sourcing';
 import { generateWebhookSecret } from '../webhook-secret';
-import { webhookStream, type CreatedWebhookOutcome } from '../webhook.stream';
+import { webhookStream } from '@kb/domain';
+import type { CreatedWebhookOutcome } from '../webhook.write';
 import { CreateWebhookCommand } from './create-webhook.command';
 
 @CommandHandler(CreateWebhookCommand)

@@ -1,5 +1,5 @@
-import { Mutation, type WriteOptions } from '../../event-sourcing/mutation';
-import type { WebhookOutcome } from '../webhook.stream';
+import { Mutation, type WriteOptions } from '@kb/event-sourcing';
+import { WebhookOutcome } from '../webhook.write';
 
 export interface DeleteWebhookInput extends WriteOptions {
   /** The webhook's id (the contract's `deleteWebhook(id: ID!)`). */

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
-import { runMutation } from '../../event-sourcing/mutation';
-import { webhookStream, type WebhookOutcome } from '../webhook.stream';
+import { CommandExecutor, runMutation } from '@kb/event-sourcing';
+import { webhookStream } from '@kb/domain';
+import type { WebhookOutcome } from '../webhook.write';
 import { DeleteWebhookCommand } from './delete-webhook.command';
 
 @CommandHandler(DeleteWebhookCommand)

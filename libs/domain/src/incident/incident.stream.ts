@@ -1,14 +1,8 @@
-import {
-  decideIncident,
-  evolveIncident,
-  incidentCatalogue,
-  incidentStreamId,
-  initialIncidentState,
-  type IncidentCommand,
-  type IncidentEvent,
-  type IncidentState,
-} from '@kb/domain';
-import type { CommandOutcome, StreamDefinition } from '../event-sourcing/command-executor';
+import type { StreamDefinition } from '../shared/stream-definition';
+import { incidentCatalogue } from './incident.catalogue';
+import { decideIncident, type IncidentCommand } from './incident.decider';
+import { incidentStreamId, type IncidentEvent } from './incident.events';
+import { evolveIncident, initialIncidentState, type IncidentState } from './incident.state';
 
 export const incidentStream: StreamDefinition<IncidentCommand, IncidentEvent, IncidentState> = {
   streamId: incidentStreamId,
@@ -19,5 +13,3 @@ export const incidentStream: StreamDefinition<IncidentCommand, IncidentEvent, In
   // A status change is caused by the milestone, finding or postmortem before it.
   causedByPrevious: (event) => event.type === 'IncidentStatusChanged',
 };
-
-export type IncidentOutcome = CommandOutcome<IncidentEvent, IncidentState>;

@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import { commandContext, type Caller } from './command-context';
-import type { CommandExecutor, CommandOutcome, StreamDefinition } from './command-executor';
+import type { StreamDefinition } from '@kb/domain';
+import type { CommandExecutor, CommandOutcome } from './command-executor';
 
 /** What every mutation input may carry besides its fields (the contract's conventions). */
 export interface WriteOptions {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyConflictError, DomainRuleError, LIMITS, upcast, type EventCatalogue } from '@kb/domain';
+import { ConcurrencyConflictError, DomainRuleError, LIMITS, upcast, type StreamDefinition } from '@kb/domain';
 import {
   EVENT_STORE,
   StreamNotFoundError,
@@ -14,17 +14,6 @@ import {
 import { inputDigest, nameBasedUuid } from './deterministic-id';
 import type { CommandContext, EventMetadata } from './event-metadata';
 import { StreamLock } from './stream-lock';
-
-/** One event-sourced stream kind: how to name it, read it, fold it and decide on it. */
-export interface StreamDefinition<Command, Event extends { type: string; data: unknown }, State> {
-  readonly streamId: (entityId: string) => string;
-  readonly catalogue: EventCatalogue<Event>;
-  readonly initialState: State;
-  readonly evolve: (state: State, event: Event) => State;
-  readonly decide: (command: Command, state: State, now: Date) => Event[];
-  /** Events that follow from the event before them in the same decision: that event is their cause. */
-  readonly causedByPrevious?: (event: Event) => boolean;
-}
 
 export interface LoadedStream<Event, State> {
   readonly state: State;
@@ -45,6 +34,10 @@ export interface CommandOutcome<Event, State> {
   readonly state: State;
   readonly replayed: boolean;
 }
+
+/** The outcome of a command on a stream of this definition. */
+export type OutcomeOf<Definition> =
+  Definition extends StreamDefinition<never, infer Event, infer State> ? CommandOutcome<Event, State> : never;
 
 /** A clock the tests can set. */
 export const CLOCK = Symbol('CLOCK');

@@ -1,0 +1,6 @@
+export * from './command-context';
+export * from './command-executor';
+export * from './deterministic-id';
+export * from './event-metadata';
+export * from './event-sourcing.module';
+export * from './mutation';
