@@ -8,7 +8,7 @@ import { API_KEY_STREAM_PREFIX } from '@kb/domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@kb/event-store';
 import { Projector } from '@kb/read-models';
 import { CreateApiKeyCommand } from '../src/api-keys/create-api-key/create-api-key.command';
-import { RevokeApiKeyCommand } from '../src/api-keys/revoke-api-key/revoke-api-key.command';
+import { apiKeyWrite } from '../src/api-keys/api-key.write';
 import { AppModule } from '../src/app.module';
 import { ApiKeyAuthenticator } from '../src/auth/api-key.authenticator';
 import { loadConfig } from '../src/config/app-config';
@@ -138,7 +138,9 @@ describe('API keys in the running service (embedded store)', () => {
       const { apiKeyId } = (await authenticate(app, chosen))!;
       await app
         .get(CommandBus)
-        .execute(new RevokeApiKeyCommand({ id: apiKeyId }, { actor: apiKeyId, correlationId: 'test' }));
+        .execute(
+          apiKeyWrite({ type: 'RevokeApiKey', apiKeyId }, { actor: apiKeyId, correlationId: 'test' }, {}),
+        );
       await stop(app);
 
       const again = await start({ DATA_DIR: dataDir, KB_BOOTSTRAP_API_KEY: chosen });
@@ -166,13 +168,17 @@ describe('API keys in the running service (embedded store)', () => {
     await expect(projector.waitForPosition(created.position!, 10_000)).resolves.toBe(true);
     expect(await authenticate(app, created.secret)).toEqual({ apiKeyId: created.entityId, role: 'VIEWER' });
 
-    const revoked = await bus.execute(new RevokeApiKeyCommand({ id: created.entityId }, admin));
+    const revoked = await bus.execute(
+      apiKeyWrite({ type: 'RevokeApiKey', apiKeyId: created.entityId }, admin, {}),
+    );
     expect(revoked.state).toMatchObject({ revokedAt: expect.any(String) });
     await expect(projector.waitForPosition(revoked.position!, 10_000)).resolves.toBe(true);
     expect(await authenticate(app, created.secret)).toBeNull();
 
     // Revoking again changes nothing and succeeds.
-    const again = await bus.execute(new RevokeApiKeyCommand({ id: created.entityId }, admin));
+    const again = await bus.execute(
+      apiKeyWrite({ type: 'RevokeApiKey', apiKeyId: created.entityId }, admin, {}),
+    );
     expect(again).toMatchObject({ position: null, events: [], state: revoked.state });
     const stored = await apiKeyEvents(app);
     expect(

@@ -10,7 +10,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
 import { Projector } from '@kb/read-models';
-import { ReportIncidentCommand } from '../src/incidents/report-incident/report-incident.command';
+import { reportIncidentWrite } from '../src/incidents/report-incident/report-incident.resolver';
 import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
@@ -120,7 +120,7 @@ describe('the API on the embedded default (over HTTP)', () => {
 
   it('projects what a command writes into the read models (read-your-writes)', async () => {
     const outcome = await app.get(CommandBus).execute(
-      new ReportIncidentCommand(
+      reportIncidentWrite(
         {
           title: 'Search latency during reindex',
           kind: 'NEAR_MISS',

@@ -12,21 +12,14 @@ import {
 import { EventStoreModule, type EventStore, type StoredEvent } from '@kb/event-store';
 import { ActionItemsModule } from '../src/action-items/action-items.module';
 import { OpenActionItemCommand } from '../src/action-items/open-action-item/open-action-item.command';
-import { TransitionActionItemCommand } from '../src/action-items/transition-action-item/transition-action-item.command';
-import { CLOCK, CommandExecutor, type Caller } from '@kb/event-sourcing';
-import { AddTimelineEntryCommand } from '../src/incidents/add-timeline-entry/add-timeline-entry.command';
+import { actionItemTransition } from '../src/action-items/transition-action-item/transition-action-item.resolver';
+import { actionItemWrite } from '../src/action-items/action-item.write';
+import { CLOCK, CommandExecutor, fieldsOf, type Caller, type WriteOptions } from '@kb/event-sourcing';
 import { IncidentsModule } from '../src/incidents/incidents.module';
-import { incidentStream } from '@kb/domain';
-import type { IncidentOutcome } from '../src/incidents/incident.write';
+import { incidentStream, type IncidentCommand } from '@kb/domain';
+import { incidentWrite, type IncidentInput } from '../src/incidents/incident.write';
 import { LinkIncidentsCommand } from '../src/incidents/link-incidents/link-incidents.command';
-import { PublishPostmortemCommand } from '../src/incidents/publish-postmortem/publish-postmortem.command';
-import { RecordFindingCommand } from '../src/incidents/record-finding/record-finding.command';
-import { RecordMilestoneCommand } from '../src/incidents/record-milestone/record-milestone.command';
-import {
-  ReportIncidentCommand,
-  type ReportIncidentInput,
-} from '../src/incidents/report-incident/report-incident.command';
-import { ReviseIncidentCommand } from '../src/incidents/revise-incident/revise-incident.command';
+import { reportIncidentWrite } from '../src/incidents/report-incident/report-incident.resolver';
 import { READ_MODEL_DATA_SOURCE } from '../src/read-side/read-side.module';
 
 /**
@@ -57,6 +50,17 @@ export interface WriteSideHarness {
 class EmptyReadModels {}
 
 const caller: Caller = { actor: 'key-contributor-1', correlationId: 'req-1' };
+
+type ReportIncidentInput = Omit<IncidentInput<'ReportIncident'>, 'incidentId'> & WriteOptions;
+
+/** An incident command as its resolver sends it: the input's fields, with its write options. */
+function incidentCommand<Type extends IncidentCommand['type']>(
+  type: Type,
+  input: IncidentInput<Type> & WriteOptions,
+  who: Caller,
+) {
+  return incidentWrite({ type, ...fieldsOf(input) } as IncidentCommand, who, input);
+}
 const now = new Date();
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
 
@@ -104,20 +108,29 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
       ...overrides,
     });
     const report = (overrides: Partial<ReportIncidentInput> = {}, who: Caller = caller) =>
-      bus.execute(new ReportIncidentCommand(reportInput(overrides), who));
+      bus.execute(reportIncidentWrite(reportInput(overrides), who));
     const stored = (incidentId: string) => harness.store.readStream(incidentStreamId(incidentId));
 
     it('takes an incident from report to closed postmortem, with metadata on every event', async () => {
       const reported = await report();
       const id = reported.entityId;
       await bus.execute(
-        new RecordMilestoneCommand({ incidentId: id, milestone: 'MITIGATED', at: minutesAgo(90) }, caller),
+        incidentCommand(
+          'RecordMilestone',
+          { incidentId: id, milestone: 'MITIGATED', at: minutesAgo(90) },
+          caller,
+        ),
       );
       await bus.execute(
-        new RecordMilestoneCommand({ incidentId: id, milestone: 'RESOLVED', at: minutesAgo(60) }, caller),
+        incidentCommand(
+          'RecordMilestone',
+          { incidentId: id, milestone: 'RESOLVED', at: minutesAgo(60) },
+          caller,
+        ),
       );
       const finding = await bus.execute(
-        new RecordFindingCommand(
+        incidentCommand(
+          'RecordFinding',
           {
             incidentId: id,
             kind: 'TRIGGER',
@@ -129,7 +142,8 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
       );
       expect(finding.state).toMatchObject({ status: 'IN_REVIEW' });
       const closed = await bus.execute(
-        new PublishPostmortemCommand(
+        incidentCommand(
+          'PublishPostmortem',
           { incidentId: id, summary: 'Pool exhaustion', impact: '4% of checkouts failed' },
           caller,
         ),
@@ -166,16 +180,18 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
       const { entityId: id } = await report();
       const commands = Array.from({ length: 50 }, (_, i) =>
         i % 2 === 0
-          ? new AddTimelineEntryCommand(
+          ? incidentCommand(
+              'AddTimelineEntry',
               { incidentId: id, at: minutesAgo(100 - i), text: `step ${i}` },
               caller,
             )
-          : new RecordFindingCommand(
+          : incidentCommand(
+              'RecordFinding',
               { incidentId: id, kind: 'LESSON_LEARNED', description: `lesson ${i}` },
               caller,
             ),
       );
-      const outcomes = await Promise.all(commands.map((c) => bus.execute<typeof c, IncidentOutcome>(c)));
+      const outcomes = await Promise.all(commands.map((c) => bus.execute(c)));
       const events = await stored(id);
       expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 51 }, (_, i) => i));
       expect(new Set(outcomes.map((o) => o.revision)).size).toBe(50);
@@ -193,10 +209,11 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
 
     it('refuses a stale expectedRevision with the current revision, and appends nothing', async () => {
       const { entityId: id } = await report();
-      await bus.execute(new ReviseIncidentCommand({ incidentId: id, severity: 'SEV1' }, caller));
+      await bus.execute(incidentCommand('ReviseIncident', { incidentId: id, severity: 'SEV1' }, caller));
       const stale = Array.from({ length: 50 }, (_, i) =>
         bus.execute(
-          new AddTimelineEntryCommand(
+          incidentCommand(
+            'AddTimelineEntry',
             { incidentId: id, at: minutesAgo(10), text: `late ${i}`, expectedRevision: 0 },
             caller,
           ),
@@ -208,7 +225,8 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
       }
       expect(await stored(id)).toHaveLength(2);
       const fresh = await bus.execute(
-        new AddTimelineEntryCommand(
+        incidentCommand(
+          'AddTimelineEntry',
           { incidentId: id, at: minutesAgo(10), text: 'on time', expectedRevision: 1 },
           caller,
         ),
@@ -283,14 +301,14 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
         text: 'Rolled back',
         idempotencyKey: entryKey,
       };
-      await bus.execute(new AddTimelineEntryCommand(entry, caller));
+      await bus.execute(incidentCommand('AddTimelineEntry', entry, caller));
 
       await app.close();
       const reopened = await harness.reopen();
       await start(reopened);
       harness.store = reopened;
 
-      const again = await bus.execute(new AddTimelineEntryCommand(entry, caller));
+      const again = await bus.execute(incidentCommand('AddTimelineEntry', entry, caller));
       expect(again.replayed).toBe(true);
       expect(await stored(first.entityId)).toHaveLength(2);
       const afterRestart = await report({ idempotencyKey: key });
@@ -333,7 +351,7 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
       await sleep(15);
       const between = new Date();
       await sleep(15);
-      await bus.execute(new ReviseIncidentCommand({ incidentId: id, severity: 'SEV1' }, caller));
+      await bus.execute(incidentCommand('ReviseIncident', { incidentId: id, severity: 'SEV1' }, caller));
       const executor = app.get(CommandExecutor);
       expect((await executor.load(incidentStream, id, { asOf: between })).state).toMatchObject({
         severity: 'SEV2',
@@ -377,7 +395,8 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
     it('opens action items for an incident and its finding, and moves them through their states', async () => {
       const { entityId: incidentId } = await report();
       const finding = await bus.execute(
-        new RecordFindingCommand(
+        incidentCommand(
+          'RecordFinding',
           {
             incidentId,
             kind: 'CONTRIBUTING_FACTOR',
@@ -406,14 +425,11 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
         transition: 'start' | 'complete' | 'drop' | 'reopen',
         reason?: string,
         idempotencyKey?: string,
-      ) =>
-        bus.execute(
-          new TransitionActionItemCommand(
-            transition,
-            { actionItemId: opened.entityId, reason, idempotencyKey },
-            caller,
-          ),
-        );
+      ) => {
+        // As the resolver sends it: the domain command of the move, with the caller's input.
+        const input = { actionItemId: opened.entityId, reason, idempotencyKey };
+        return bus.execute(actionItemWrite(actionItemTransition(transition, input), caller, input));
+      };
       await move('start', undefined, 'k-start');
       await expect(move('complete', undefined, 'k-start')).rejects.toMatchObject({ field: 'idempotencyKey' });
       const done = await move('complete');
@@ -435,7 +451,9 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
         ),
       ).rejects.toThrow(EntityNotFoundError);
       await expect(
-        bus.execute(new TransitionActionItemCommand('start', { actionItemId: 'not-an-id' }, caller)),
+        bus.execute(
+          actionItemWrite(actionItemTransition('start', { actionItemId: 'not-an-id' }), caller, {}),
+        ),
       ).rejects.toThrow(EntityNotFoundError);
     });
   });

@@ -3,4 +3,4 @@ export * from './command-executor';
 export * from './deterministic-id';
 export * from './event-metadata';
 export * from './event-sourcing.module';
-export * from './mutation';
+export * from './stream-write';

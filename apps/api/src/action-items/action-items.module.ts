@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { EventSourcingModule } from '@kb/event-sourcing';
 import { OpenActionItemHandler } from './open-action-item/open-action-item.handler';
-import { TransitionActionItemHandler } from './transition-action-item/transition-action-item.handler';
-import { UpdateActionItemHandler } from './update-action-item/update-action-item.handler';
 
-/** The action-item stream's commands. */
+/**
+ * The action-item stream's commands. Every mutation is a StreamWrite run by the event-sourcing
+ * module's one handler; only opening reads first (the incident, its action items), so it has its own.
+ */
 @Module({
   imports: [EventSourcingModule],
-  providers: [OpenActionItemHandler, UpdateActionItemHandler, TransitionActionItemHandler],
+  providers: [OpenActionItemHandler],
 })
 export class ActionItemsModule {}

@@ -1,7 +1,13 @@
-import type { apiKeyStream } from '@kb/domain';
-import type { OutcomeOf } from '@kb/event-sourcing';
+import { apiKeyStream, type ApiKeyCommand, type ApiKeyEvent, type ApiKeyState } from '@kb/domain';
+import { StreamWrite, type Caller, type OutcomeOf, type WriteOptions } from '@kb/event-sourcing';
 
 export type ApiKeyOutcome = OutcomeOf<typeof apiKeyStream>;
+export type ApiKeyWrite = StreamWrite<ApiKeyCommand, ApiKeyEvent, ApiKeyState>;
+
+/** A command on the stream of the API key it names, sent with the caller's input. */
+export function apiKeyWrite(command: ApiKeyCommand, caller: Caller, input: WriteOptions): ApiKeyWrite {
+  return new StreamWrite(apiKeyStream, command.apiKeyId, command, caller, input);
+}
 
 /** The outcome of createApiKey: the write, plus the secret, which exists nowhere else. */
 export type CreatedApiKeyOutcome = ApiKeyOutcome & { readonly secret: string };

@@ -4,7 +4,6 @@ import { EventSourcingModule } from '@kb/event-sourcing';
 import { API_KEY_BOOTSTRAP_OPTIONS, ApiKeyBootstrap, type ApiKeyBootstrapOptions } from './api-key.bootstrap';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
-import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 
 /**
  * The API key stream's commands and GraphQL operations (ADMIN only), and the start-up bootstrap of an ADMIN key. Authentication itself
@@ -19,7 +18,6 @@ export class ApiKeysModule {
       providers: [
         { provide: API_KEY_BOOTSTRAP_OPTIONS, useValue: options },
         CreateApiKeyHandler,
-        RevokeApiKeyHandler,
         ApiKeyBootstrap,
         ApiKeysResolver,
       ],

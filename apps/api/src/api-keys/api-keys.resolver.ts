@@ -1,18 +1,20 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import type { Command } from '@nestjs/cqrs';
 import { Args, Context, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@kb/domain';
-import { findApiKeyById, listApiKeys, Projector, type ApiKeyView } from '@kb/read-models';
+import { findApiKeyById, listApiKeys, type ApiKeyView } from '@kb/read-models';
 import { callerOf, type ApiContext } from '../graphql/api-context';
 import { RoleEnum } from '../graphql/enums';
-import { READ_YOUR_WRITES_TIMEOUT_MS } from '../graphql/read-your-writes';
 import { Allow } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
-import { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
-import { RevokeApiKeyCommand } from './revoke-api-key/revoke-api-key.command';
-import { ApiKeyOutcome, CreatedApiKeyOutcome } from './api-key.write';
+import { ReadYourWrites } from '../read-side/read-your-writes';
+import {
+  CreateApiKeyCommand,
+  type CreateApiKeyInput as CreateApiKeyFields,
+} from './create-api-key/create-api-key.command';
+import { apiKeyWrite, type ApiKeyOutcome } from './api-key.write';
 
 @ObjectType()
 export class ApiKey {
@@ -42,7 +44,7 @@ export class CreatedApiKey {
 }
 
 @InputType()
-export class CreateApiKeyInput {
+export class CreateApiKeyInput implements CreateApiKeyFields {
   @Field({ description: 'What the key is for, e.g. "incident portal" (1 to 100 characters).' })
   name!: string;
 
@@ -54,8 +56,7 @@ export class CreateApiKeyInput {
 @Resolver(() => ApiKey)
 export class ApiKeysResolver {
   constructor(
-    private readonly commandBus: CommandBus,
-    private readonly projector: Projector,
+    private readonly writes: ReadYourWrites,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
@@ -69,40 +70,40 @@ export class ApiKeysResolver {
 
   @Allow('ADMIN')
   @Mutation(() => CreatedApiKey, { description: 'Creates an API key; its secret is in the response, once.' })
-  async createApiKey(
+  createApiKey(
     @Args('input') input: CreateApiKeyInput,
     @Context() context: ApiContext,
   ): Promise<CreatedApiKey> {
-    const outcome = await this.commandBus.execute<CreateApiKeyCommand, CreatedApiKeyOutcome>(
+    return this.readBack(
       new CreateApiKeyCommand({ name: input.name, role: input.role }, callerOf(context)),
+      (apiKey, outcome) => ({ apiKey, secret: outcome.secret }),
     );
-    return { apiKey: await this.readBack(outcome), secret: outcome.secret };
   }
 
   @Allow('ADMIN')
   @Mutation(() => ApiKey, {
     description: 'Revokes an API key for good: requests with its secret are refused from now on.',
   })
-  async revokeApiKey(
-    @Args('id', { type: () => ID }) id: string,
-    @Context() context: ApiContext,
-  ): Promise<ApiKey> {
-    const outcome = await this.commandBus.execute<RevokeApiKeyCommand, ApiKeyOutcome>(
-      new RevokeApiKeyCommand({ id }, callerOf(context)),
+  revokeApiKey(@Args('id', { type: () => ID }) id: string, @Context() context: ApiContext): Promise<ApiKey> {
+    return this.readBack(
+      apiKeyWrite({ type: 'RevokeApiKey', apiKeyId: id }, callerOf(context), {}),
+      (apiKey) => apiKey,
     );
-    return this.readBack(outcome);
   }
 
-  /** Waits until the key's projection shows the write (authentication reads it), then reads it. */
-  private async readBack(outcome: ApiKeyOutcome): Promise<ApiKey> {
-    if (outcome.position !== null)
-      await this.projector.waitForPosition(outcome.position, READ_YOUR_WRITES_TIMEOUT_MS);
-    const key = await findApiKeyById(this.dataSource, outcome.entityId);
-    if (!key)
-      throw new Error(
-        `The API key ${outcome.entityId} was stored but the read models have not caught up yet.`,
-      );
-    return toApiKey(key);
+  /**
+   * Sends the write and reads the key back once its projection shows it (authentication reads it).
+   * Read from the read model even when the projections stay behind: a key is only shown as it works.
+   */
+  private readBack<Outcome extends ApiKeyOutcome, Answer>(
+    command: Command<Outcome>,
+    answer: (apiKey: ApiKey, outcome: Outcome) => Answer,
+  ): Promise<Answer> {
+    const read = async (outcome: Outcome) => {
+      const key = await findApiKeyById(this.dataSource, outcome.entityId);
+      return key ? answer(toApiKey(key), outcome) : null;
+    };
+    return this.writes.readBack(command, { fromReadModel: read, asDecided: read });
   }
 }
 

@@ -20,7 +20,6 @@ import { StreamHistory } from '../event-log/stream-history';
 import { ProjectionsResolver } from '../read-side/projections.resolver';
 import { SearchResolver } from '../search/search.resolver';
 import { ReadModelLoaders } from './read-model-loaders';
-import { ReadYourWrites } from './read-your-writes';
 import { RolesGuard } from './roles.guard';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
@@ -100,13 +99,12 @@ export class GraphQLApiModule {
         { provide: GRAPHQL_WS_OPTIONS, useValue: { includeStackTraces: options.includeStackTraces } },
         ApiKeyRevocations,
         GraphQLWsServer,
-        ReadYourWrites,
         StreamHistory,
         EventLogResolver,
         SearchResolver,
         ProjectionsResolver,
       ],
-      exports: [ReadYourWrites, StreamHistory, ApiKeyRevocations],
+      exports: [StreamHistory, ApiKeyRevocations],
     };
   }
 }

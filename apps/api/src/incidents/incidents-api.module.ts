@@ -15,12 +15,14 @@ import {
   IncidentResolver,
   PostmortemFieldsResolver,
 } from './incident.resolver';
+import { IncidentReadBack } from './incident-read-back';
 import { IncidentsModule } from './incidents.module';
 
 /** The GraphQL operations on incidents: their mutations (through IncidentsModule's commands) and queries. */
 @Module({
   imports: [IncidentsModule],
   providers: [
+    IncidentReadBack,
     ReportIncidentResolver,
     ReviseIncidentResolver,
     RecordMilestoneResolver,

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
 import { createReadModelDataSource, Projector, type ReadModelDatabaseConfig } from '@kb/read-models';
 import { projections } from './projections';
+import { ReadYourWrites } from './read-your-writes';
 
 export const READ_MODEL_DATA_SOURCE = Symbol('READ_MODEL_DATA_SOURCE');
 
@@ -59,8 +60,9 @@ export class ReadSideModule {
             new Projector(store, dataSource, projections()),
         },
         ReadSideLifecycle,
+        ReadYourWrites,
       ],
-      exports: [READ_MODEL_DATA_SOURCE, Projector],
+      exports: [READ_MODEL_DATA_SOURCE, Projector, ReadYourWrites],
     };
   }
 }

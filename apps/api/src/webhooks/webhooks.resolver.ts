@@ -1,16 +1,18 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import type { Command } from '@nestjs/cqrs';
 import { Args, Context, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { DataSource } from 'typeorm';
-import { findWebhookById, listWebhooks, Projector, type WebhookView } from '@kb/read-models';
+import { findWebhookById, listWebhooks, type WebhookView } from '@kb/read-models';
 import { callerOf, type ApiContext } from '../graphql/api-context';
-import { READ_YOUR_WRITES_TIMEOUT_MS } from '../graphql/read-your-writes';
 import { Allow } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
-import { CreateWebhookCommand } from './create-webhook/create-webhook.command';
-import { DeleteWebhookCommand } from './delete-webhook/delete-webhook.command';
-import { CreatedWebhookOutcome, WebhookOutcome } from './webhook.write';
+import { ReadYourWrites } from '../read-side/read-your-writes';
+import {
+  CreateWebhookCommand,
+  type CreateWebhookInput as CreateWebhookFields,
+} from './create-webhook/create-webhook.command';
+import { webhookWrite, type WebhookOutcome } from './webhook.write';
 
 /** A webhook registration. Never with its signing secret. */
 @ObjectType()
@@ -38,7 +40,7 @@ export class CreatedWebhook {
 }
 
 @InputType()
-export class CreateWebhookInput {
+export class CreateWebhookInput implements CreateWebhookFields {
   @Field({
     description:
       'An absolute https:// URL of at most 2048 characters, without credentials. Plain http:// is allowed only to localhost, 127.0.0.1 or [::1], for development.',
@@ -56,8 +58,7 @@ export class CreateWebhookInput {
 @Resolver(() => Webhook)
 export class WebhooksResolver {
   constructor(
-    private readonly commandBus: CommandBus,
-    private readonly projector: Projector,
+    private readonly writes: ReadYourWrites,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
@@ -73,14 +74,14 @@ export class WebhooksResolver {
   @Mutation(() => CreatedWebhook, {
     description: 'Registers a webhook; its signing secret is in the response, once.',
   })
-  async createWebhook(
+  createWebhook(
     @Args('input') input: CreateWebhookInput,
     @Context() context: ApiContext,
   ): Promise<CreatedWebhook> {
-    const outcome = await this.commandBus.execute<CreateWebhookCommand, CreatedWebhookOutcome>(
+    return this.readBack(
       new CreateWebhookCommand({ url: input.url, eventTypes: input.eventTypes }, callerOf(context)),
+      (webhook, outcome) => ({ webhook, secret: outcome.secret }),
     );
-    return { webhook: await this.readBack(outcome), secret: outcome.secret };
   }
 
   @Allow('ADMIN')
@@ -88,29 +89,39 @@ export class WebhooksResolver {
     description:
       'Deletes a webhook for good: nothing is delivered to it any more. Deleting it again changes nothing.',
   })
-  async deleteWebhook(
+  deleteWebhook(
     @Args('id', { type: () => ID }) id: string,
     @Context() context: ApiContext,
   ): Promise<Webhook> {
-    const outcome = await this.commandBus.execute<DeleteWebhookCommand, WebhookOutcome>(
-      new DeleteWebhookCommand({ id }, callerOf(context)),
+    return this.readBack(
+      webhookWrite({ type: 'DeleteWebhook', webhookId: id }, callerOf(context), {}),
+      (webhook) => webhook,
     );
-    return this.readBack(outcome);
   }
 
   /**
    * Waits (bounded) until the webhooks projection shows the write (the list and delivery read it),
    * then reads it; if the read model is still behind, answers with the state the command decided.
    */
-  private async readBack(outcome: WebhookOutcome): Promise<Webhook> {
-    if (outcome.position !== null)
-      await this.projector.waitForPosition(outcome.position, READ_YOUR_WRITES_TIMEOUT_MS);
-    const webhook = await findWebhookById(this.dataSource, outcome.entityId);
-    if (webhook) return toWebhook(webhook);
-    const decided = outcome.state;
-    if (!decided.exists) throw new Error(`The webhook ${outcome.entityId} has no state after its command.`);
-    const { id, url, eventTypes, createdAt } = decided;
-    return toWebhook({ id, url, eventTypes: [...eventTypes], createdAt });
+  private readBack<Outcome extends WebhookOutcome, Answer>(
+    command: Command<Outcome>,
+    answer: (webhook: Webhook, outcome: Outcome) => Answer,
+  ): Promise<Answer> {
+    const fromReadModel = async (outcome: Outcome) => {
+      const webhook = await findWebhookById(this.dataSource, outcome.entityId);
+      return webhook ? answer(toWebhook(webhook), outcome) : null;
+    };
+    return this.writes.readBack(command, {
+      fromReadModel,
+      asDecided: async (outcome) => {
+        const read = await fromReadModel(outcome);
+        if (read) return read;
+        const decided = outcome.state;
+        if (!decided.exists) return null;
+        const { id, url, eventTypes, createdAt } = decided;
+        return answer(toWebhook({ id, url, eventTypes: [...eventTypes], createdAt }), outcome);
+      },
+    });
   }
 }
 

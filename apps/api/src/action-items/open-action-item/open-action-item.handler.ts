@@ -1,12 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import { ActionItemRow } from '@kb/read-models';
-import { CommandExecutor, commandContext, newEntityId } from '@kb/event-sourcing';
 import { incidentStream } from '@kb/domain';
+import { CommandExecutor, commandContext, executeWrite, newEntityId } from '@kb/event-sourcing';
+import { ActionItemRow } from '@kb/read-models';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
-import { runOnActionItem } from '../action-item-command.base';
-import { ActionItemOutcome } from '../action-item.write';
+import { actionItemWrite, type ActionItemOutcome } from '../action-item.write';
 import { OpenActionItemCommand } from './open-action-item.command';
 
 @CommandHandler(OpenActionItemCommand)
@@ -16,9 +15,9 @@ export class OpenActionItemHandler implements ICommandHandler<OpenActionItemComm
     @Inject(READ_MODEL_DATA_SOURCE) private readonly readModels: DataSource,
   ) {}
 
-  async execute(command: OpenActionItemCommand): Promise<ActionItemOutcome> {
-    const { type, idempotencyKey: _key, ...fields } = command.input;
-    const actionItemId = newEntityId(commandContext(command.caller, command.input), 'OpenActionItem');
+  async execute({ input, caller }: OpenActionItemCommand): Promise<ActionItemOutcome> {
+    const { type, idempotencyKey: _key, ...fields } = input;
+    const actionItemId = newEntityId(commandContext(caller, input), 'OpenActionItem');
     // The incident and its findings, from the incident's own stream (never a read model).
     const incident = (await this.executor.load(incidentStream, fields.incidentId)).state;
     // Its action items live in their own streams, which the incident's stream does not list: they are
@@ -27,11 +26,13 @@ export class OpenActionItemHandler implements ICommandHandler<OpenActionItemComm
     const actionItemsOfIncident = incident.exists
       ? await this.readModels.getRepository(ActionItemRow).countBy({ incidentId: fields.incidentId })
       : 0;
-    return runOnActionItem(
+    return executeWrite(
       this.executor,
-      actionItemId,
-      { type: 'OpenActionItem', actionItemId, incident, actionItemsOfIncident, itemType: type, ...fields },
-      command,
+      actionItemWrite(
+        { type: 'OpenActionItem', actionItemId, incident, actionItemsOfIncident, itemType: type, ...fields },
+        caller,
+        input,
+      ),
     );
   }
 }

@@ -2,15 +2,18 @@ import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs
 import type { ActionItemType, Priority } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { ActionItemTypeEnum, PriorityEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { IdempotentInput } from '../../graphql/write-options.input';
 import { ActionItem } from '../action-item.type';
-import { OpenActionItemCommand } from './open-action-item.command';
+import { ActionItemReadBack } from '../action-item-read-back';
+import {
+  OpenActionItemCommand,
+  type OpenActionItemInput as OpenActionItemFields,
+} from './open-action-item.command';
 
 @InputType()
-export class OpenActionItemInput extends IdempotentInput {
+export class OpenActionItemInput extends IdempotentInput implements OpenActionItemFields {
   @Field(() => ID)
   incidentId!: string;
 
@@ -41,7 +44,7 @@ export class OpenActionItemInput extends IdempotentInput {
 
 @Resolver()
 export class OpenActionItemResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly actionItems: ActionItemReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => ActionItem, {
@@ -51,6 +54,6 @@ export class OpenActionItemResolver {
     @Args('input') input: OpenActionItemInput,
     @Context() context: ApiContext,
   ): Promise<ActionItem> {
-    return this.writes.actionItem(new OpenActionItemCommand(input, callerOf(context)));
+    return this.actionItems.actionItem(new OpenActionItemCommand(input, callerOf(context)));
   }
 }

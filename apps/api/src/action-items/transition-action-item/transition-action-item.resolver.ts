@@ -1,11 +1,15 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import type { ActionItemCommand } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { ActionItem } from '../action-item.type';
-import { TransitionActionItemCommand, type ActionItemTransition } from './transition-action-item.command';
+import { ActionItemReadBack } from '../action-item-read-back';
+import { actionItemWrite } from '../action-item.write';
 
+export type ActionItemTransition = 'start' | 'complete' | 'drop' | 'reopen';
+
+/** One input, four moves: the reason is required to drop, an optional note otherwise. */
 @InputType()
 export class ActionItemTransitionInput extends WriteOptionsInput {
   @Field(() => ID)
@@ -21,7 +25,7 @@ export class ActionItemTransitionInput extends WriteOptionsInput {
 /** startActionItem, completeActionItem, dropActionItem and reopenActionItem. */
 @Resolver()
 export class TransitionActionItemResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly actionItems: ActionItemReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => ActionItem, { description: 'OPEN -> IN_PROGRESS.' })
@@ -48,6 +52,21 @@ export class TransitionActionItemResolver {
   }
 
   private move(transition: ActionItemTransition, input: ActionItemTransitionInput, context: ApiContext) {
-    return this.writes.actionItem(new TransitionActionItemCommand(transition, input, callerOf(context)));
+    const command = actionItemTransition(transition, input);
+    return this.actionItems.actionItem(actionItemWrite(command, callerOf(context), input));
   }
+}
+
+/** The domain command of one move: the reason is a drop's reason, or the note of the other moves. */
+export function actionItemTransition(
+  transition: ActionItemTransition,
+  { actionItemId, reason }: { actionItemId: string; reason?: string | null },
+): ActionItemCommand {
+  return transition === 'start'
+    ? { type: 'StartActionItem', actionItemId, note: reason }
+    : transition === 'complete'
+      ? { type: 'CompleteActionItem', actionItemId, note: reason }
+      : transition === 'drop'
+        ? { type: 'DropActionItem', actionItemId, reason }
+        : { type: 'ReopenActionItem', actionItemId, note: reason };
 }

@@ -1,16 +1,17 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
 import type { Priority } from '@kb/domain';
+import { fieldsOf } from '@kb/event-sourcing';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { PriorityEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { ActionItem } from '../action-item.type';
-import { UpdateActionItemCommand } from './update-action-item.command';
+import { ActionItemReadBack } from '../action-item-read-back';
+import { actionItemWrite, type ActionItemInput } from '../action-item.write';
 
 @InputType()
-export class UpdateActionItemInput extends WriteOptionsInput {
+export class UpdateActionItemInput extends WriteOptionsInput implements ActionItemInput<'UpdateActionItem'> {
   @Field(() => ID)
   actionItemId!: string;
 
@@ -35,7 +36,7 @@ export class UpdateActionItemInput extends WriteOptionsInput {
 
 @Resolver()
 export class UpdateActionItemResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly actionItems: ActionItemReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => ActionItem, {
@@ -45,6 +46,8 @@ export class UpdateActionItemResolver {
     @Args('input') input: UpdateActionItemInput,
     @Context() context: ApiContext,
   ): Promise<ActionItem> {
-    return this.writes.actionItem(new UpdateActionItemCommand(input, callerOf(context)));
+    return this.actionItems.actionItem(
+      actionItemWrite({ type: 'UpdateActionItem', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }

@@ -1,14 +1,15 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { AddTimelineEntryCommand } from './add-timeline-entry.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class AddTimelineEntryInput extends WriteOptionsInput {
+export class AddTimelineEntryInput extends WriteOptionsInput implements IncidentInput<'AddTimelineEntry'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -21,7 +22,7 @@ export class AddTimelineEntryInput extends WriteOptionsInput {
 
 @Resolver()
 export class AddTimelineEntryResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, { description: 'Adds an entry to the timeline.' })
@@ -29,6 +30,8 @@ export class AddTimelineEntryResolver {
     @Args('input') input: AddTimelineEntryInput,
     @Context() context: ApiContext,
   ): Promise<Incident> {
-    return this.writes.incident(new AddTimelineEntryCommand(input, callerOf(context)));
+    return this.incidents.incident(
+      incidentWrite({ type: 'AddTimelineEntry', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }

@@ -2,14 +2,17 @@ import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs
 import type { LinkRelation } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { LinkRelationEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { LinkIncidentsCommand } from './link-incidents.command';
+import { IncidentReadBack } from '../incident-read-back';
+import {
+  LinkIncidentsCommand,
+  type LinkIncidentsInput as LinkIncidentsFields,
+} from './link-incidents.command';
 
 @InputType()
-export class LinkIncidentsInput extends WriteOptionsInput {
+export class LinkIncidentsInput extends WriteOptionsInput implements LinkIncidentsFields {
   @Field(() => ID)
   incidentId!: string;
 
@@ -22,11 +25,11 @@ export class LinkIncidentsInput extends WriteOptionsInput {
 
 @Resolver()
 export class LinkIncidentsResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, { description: 'Links the incident to another.' })
   linkIncidents(@Args('input') input: LinkIncidentsInput, @Context() context: ApiContext): Promise<Incident> {
-    return this.writes.incident(new LinkIncidentsCommand(input, callerOf(context)));
+    return this.incidents.incident(new LinkIncidentsCommand(input, callerOf(context)));
   }
 }

@@ -1,13 +1,14 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { PublishPostmortemCommand } from './publish-postmortem.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class PublishPostmortemInput extends WriteOptionsInput {
+export class PublishPostmortemInput extends WriteOptionsInput implements IncidentInput<'PublishPostmortem'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -20,7 +21,7 @@ export class PublishPostmortemInput extends WriteOptionsInput {
 
 @Resolver()
 export class PublishPostmortemResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, { description: 'Publishes the postmortem, which closes the incident.' })
@@ -28,6 +29,8 @@ export class PublishPostmortemResolver {
     @Args('input') input: PublishPostmortemInput,
     @Context() context: ApiContext,
   ): Promise<Incident> {
-    return this.writes.incident(new PublishPostmortemCommand(input, callerOf(context)));
+    return this.incidents.incident(
+      incidentWrite({ type: 'PublishPostmortem', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }

@@ -1,16 +1,17 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import type { FactorCategory, FindingKind } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { FactorCategoryEnum, FindingKindEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { recordedFindingId } from '../finding-command';
 import { Finding } from '../incident.type';
-import { RecordFindingCommand } from './record-finding.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class RecordFindingInput extends WriteOptionsInput {
+export class RecordFindingInput extends WriteOptionsInput implements IncidentInput<'RecordFinding'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -26,7 +27,7 @@ export class RecordFindingInput extends WriteOptionsInput {
 
 @Resolver()
 export class RecordFindingResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Finding, {
@@ -34,8 +35,7 @@ export class RecordFindingResolver {
       'Records a trigger, contributing factor, lesson, what went well or where the team got lucky.',
   })
   recordFinding(@Args('input') input: RecordFindingInput, @Context() context: ApiContext): Promise<Finding> {
-    return this.writes.finding(new RecordFindingCommand(input, callerOf(context)), (outcome) =>
-      recordedFindingId(outcome.events),
-    );
+    const write = incidentWrite({ type: 'RecordFinding', ...fieldsOf(input) }, callerOf(context), input);
+    return this.incidents.finding(write, (outcome) => recordedFindingId(outcome.events));
   }
 }

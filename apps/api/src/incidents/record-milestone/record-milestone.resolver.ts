@@ -1,16 +1,17 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import type { Milestone } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { MilestoneEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { RecordMilestoneCommand } from './record-milestone.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class RecordMilestoneInput extends WriteOptionsInput {
+export class RecordMilestoneInput extends WriteOptionsInput implements IncidentInput<'RecordMilestone'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -23,7 +24,7 @@ export class RecordMilestoneInput extends WriteOptionsInput {
 
 @Resolver()
 export class RecordMilestoneResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, {
@@ -34,6 +35,8 @@ export class RecordMilestoneResolver {
     @Args('input') input: RecordMilestoneInput,
     @Context() context: ApiContext,
   ): Promise<Incident> {
-    return this.writes.incident(new RecordMilestoneCommand(input, callerOf(context)));
+    return this.incidents.incident(
+      incidentWrite({ type: 'RecordMilestone', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }

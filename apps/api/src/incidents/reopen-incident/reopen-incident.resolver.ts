@@ -1,13 +1,14 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { ReopenIncidentCommand } from './reopen-incident.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class ReopenIncidentInput extends WriteOptionsInput {
+export class ReopenIncidentInput extends WriteOptionsInput implements IncidentInput<'ReopenIncident'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -17,7 +18,7 @@ export class ReopenIncidentInput extends WriteOptionsInput {
 
 @Resolver()
 export class ReopenIncidentResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, { description: 'Sends the incident back to OPEN, with the reason.' })
@@ -25,6 +26,8 @@ export class ReopenIncidentResolver {
     @Args('input') input: ReopenIncidentInput,
     @Context() context: ApiContext,
   ): Promise<Incident> {
-    return this.writes.incident(new ReopenIncidentCommand(input, callerOf(context)));
+    return this.incidents.incident(
+      incidentWrite({ type: 'ReopenIncident', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }

@@ -1,13 +1,18 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
+import { incidentOfFinding } from '../finding-command';
 import { Finding } from '../incident.type';
-import { RetractFindingCommand } from './retract-finding.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class RetractFindingInput extends WriteOptionsInput {
+export class RetractFindingInput
+  extends WriteOptionsInput
+  implements Omit<IncidentInput<'RetractFinding'>, 'incidentId'>
+{
   @Field(() => ID)
   findingId!: string;
 
@@ -17,7 +22,7 @@ export class RetractFindingInput extends WriteOptionsInput {
 
 @Resolver()
 export class RetractFindingResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Finding, { description: 'Retracts a finding: it stays in the history but counts nowhere.' })
@@ -25,6 +30,12 @@ export class RetractFindingResolver {
     @Args('input') input: RetractFindingInput,
     @Context() context: ApiContext,
   ): Promise<Finding> {
-    return this.writes.finding(new RetractFindingCommand(input, callerOf(context)), () => input.findingId);
+    const incidentId = incidentOfFinding(input.findingId);
+    const write = incidentWrite(
+      { type: 'RetractFinding', incidentId, ...fieldsOf(input) },
+      callerOf(context),
+      input,
+    );
+    return this.incidents.finding(write, () => input.findingId);
   }
 }

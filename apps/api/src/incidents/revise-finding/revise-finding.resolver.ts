@@ -1,15 +1,20 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import type { FactorCategory, FindingKind } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { FactorCategoryEnum, FindingKindEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
+import { incidentOfFinding } from '../finding-command';
 import { Finding } from '../incident.type';
-import { ReviseFindingCommand } from './revise-finding.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class ReviseFindingInput extends WriteOptionsInput {
+export class ReviseFindingInput
+  extends WriteOptionsInput
+  implements Omit<IncidentInput<'ReviseFinding'>, 'incidentId'>
+{
   @Field(() => ID)
   findingId!: string;
 
@@ -25,7 +30,7 @@ export class ReviseFindingInput extends WriteOptionsInput {
 
 @Resolver()
 export class ReviseFindingResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Finding, {
@@ -33,6 +38,12 @@ export class ReviseFindingResolver {
       'Corrects a finding; only the fields given change. expectedRevision is the revision of its incident.',
   })
   reviseFinding(@Args('input') input: ReviseFindingInput, @Context() context: ApiContext): Promise<Finding> {
-    return this.writes.finding(new ReviseFindingCommand(input, callerOf(context)), () => input.findingId);
+    const incidentId = incidentOfFinding(input.findingId);
+    const write = incidentWrite(
+      { type: 'ReviseFinding', incidentId, ...fieldsOf(input) },
+      callerOf(context),
+      input,
+    );
+    return this.incidents.finding(write, () => input.findingId);
   }
 }

@@ -1,16 +1,17 @@
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import { fieldsOf } from '@kb/event-sourcing';
 import type { DetectionSource, Severity } from '@kb/domain';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { DetectionSourceEnum, SeverityEnum } from '../../graphql/enums';
-import { ReadYourWrites } from '../../graphql/read-your-writes';
 import { Allow } from '../../graphql/roles.guard';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
 import { Incident } from '../incident.type';
-import { ReviseIncidentCommand } from './revise-incident.command';
+import { incidentWrite, type IncidentInput } from '../incident.write';
+import { IncidentReadBack } from '../incident-read-back';
 
 @InputType()
-export class ReviseIncidentInput extends WriteOptionsInput {
+export class ReviseIncidentInput extends WriteOptionsInput implements IncidentInput<'ReviseIncident'> {
   @Field(() => ID)
   incidentId!: string;
 
@@ -38,7 +39,7 @@ export class ReviseIncidentInput extends WriteOptionsInput {
 
 @Resolver()
 export class ReviseIncidentResolver {
-  constructor(private readonly writes: ReadYourWrites) {}
+  constructor(private readonly incidents: IncidentReadBack) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, { description: "Corrects the incident's details; only the fields given change." })
@@ -46,6 +47,8 @@ export class ReviseIncidentResolver {
     @Args('input') input: ReviseIncidentInput,
     @Context() context: ApiContext,
   ): Promise<Incident> {
-    return this.writes.incident(new ReviseIncidentCommand(input, callerOf(context)));
+    return this.incidents.incident(
+      incidentWrite({ type: 'ReviseIncident', ...fieldsOf(input) }, callerOf(context), input),
+    );
   }
 }
