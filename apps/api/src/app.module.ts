@@ -7,10 +7,13 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
+import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
+import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
+import { SearchModule } from './search/search.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -27,6 +30,9 @@ export class AppModule {
         AnalyticsModule,
         ApiKeysModule.register(config),
         WebhooksModule,
+        EventLogModule,
+        SearchModule,
+        ProjectionsApiModule,
         GraphQLApiModule.forRoot(config.graphql),
       ],
       controllers: [HealthController],

@@ -1,6 +1,6 @@
 import type { Caller } from '@kb/event-sourcing';
 import type { Principal } from '../auth/principal';
-import type { ReadModelLoaders } from './read-model-loaders';
+import type { ReadModelLoaders } from '../read-side/read-model-loaders';
 
 /** The context of one GraphQL request or subscription. */
 export interface ApiContext {

@@ -15,11 +15,7 @@ import { JitExecution } from './jit-execution';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApiKeyRevocations } from './websocket/api-key-revocations';
 import { GRAPHQL_WS_OPTIONS, GraphQLWsServer } from './websocket/graphql-ws.server';
-import { EventLogResolver } from '../event-log/event-log.resolver';
-import { StreamHistory } from '../event-log/stream-history';
-import { ProjectionsResolver } from '../read-side/projections.resolver';
-import { SearchResolver } from '../search/search.resolver';
-import { ReadModelLoaders } from './read-model-loaders';
+import { ReadModelLoaders } from '../read-side/read-model-loaders';
 import { RolesGuard } from './roles.guard';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
@@ -99,12 +95,8 @@ export class GraphQLApiModule {
         { provide: GRAPHQL_WS_OPTIONS, useValue: { includeStackTraces: options.includeStackTraces } },
         ApiKeyRevocations,
         GraphQLWsServer,
-        StreamHistory,
-        EventLogResolver,
-        SearchResolver,
-        ProjectionsResolver,
       ],
-      exports: [StreamHistory, ApiKeyRevocations],
+      exports: [ApiKeyRevocations],
     };
   }
 }

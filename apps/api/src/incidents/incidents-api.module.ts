@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventLogModule } from '../event-log/event-log.module';
 import { AddTimelineEntryResolver } from './add-timeline-entry/add-timeline-entry.resolver';
 import { LinkIncidentsResolver } from './link-incidents/link-incidents.resolver';
 import { PublishPostmortemResolver } from './publish-postmortem/publish-postmortem.resolver';
@@ -20,7 +21,7 @@ import { IncidentsModule } from './incidents.module';
 
 /** The GraphQL operations on incidents: their mutations (through IncidentsModule's commands) and queries. */
 @Module({
-  imports: [IncidentsModule],
+  imports: [IncidentsModule, EventLogModule],
   providers: [
     IncidentReadBack,
     ReportIncidentResolver,

@@ -18,7 +18,7 @@ import type { Principal } from '../../auth/principal';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import type { ApiContext } from '../api-context';
 import { formatApiError } from '../api-errors';
-import { ReadModelLoaders } from '../read-model-loaders';
+import { ReadModelLoaders } from '../../read-side/read-model-loaders';
 import { checkSubscribeMessage } from '../subscription-documents';
 import { ApiKeyRevocations } from './api-key-revocations';
 import { REVOKED_CLOSE, SOCKET_LIMITS, TOO_MANY_SOCKETS_CLOSE, UNAUTHENTICATED_CLOSE } from './live-sockets';
