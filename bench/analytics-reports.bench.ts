@@ -14,11 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createReadModelDataSource, type ReadModelDatabaseConfig } from '../libs/read-models/src';
-import { contributingFactors } from '../libs/read-models/src/analytics/contributing-factors.query';
-import { insertFacts, randomFacts } from '../libs/read-models/src/analytics/facts-filter.fixture';
-import { incidentTrend } from '../libs/read-models/src/analytics/incident-trend.query';
-import { responseTimes } from '../libs/read-models/src/analytics/response-times.query';
+import {
+  contributingFactors,
+  createReadModelDataSource,
+  incidentTrend,
+  responseTimes,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
+import { insertFacts, randomFacts } from '../libs/read-models/src/reports/facts-filter.fixture';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);

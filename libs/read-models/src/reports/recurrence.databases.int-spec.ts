@@ -5,7 +5,7 @@ import { FACTOR_CATEGORIES, FINDING_KINDS, type FactorCategory } from '@kb/domai
 import { SqliteEventStore } from '@kb/event-store';
 import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import { Projector } from '../projector/projector';
 import { random } from '../testing/random-writes';
 import { describeAcrossReadModelDatabases } from '../testing/read-model-databases';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';

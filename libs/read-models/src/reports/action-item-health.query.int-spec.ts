@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import type { Projector } from '../projector/projector';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
