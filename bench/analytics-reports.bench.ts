@@ -4,10 +4,10 @@
  * PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default).
  *
  * Fact rows are written straight into the fact tables (a seeded random dataset, see
- * facts-filter.fixture.ts), started uniformly over BENCH_YEARS years (default 3) ending 2027-01-01;
- * each report runs over the year 2026. Per report: p50 / p95 of BENCH_RUNS runs of the function
- * (argument checks and statistics included) and of its bare SQL statement alone. One JSON line on
- * stdout; progress on stderr.
+ * libs/read-models/src/testing/incident-fact-rows.fixture.ts), started uniformly over BENCH_YEARS
+ * years (default 3) ending 2027-01-01; each report runs over the year 2026. Per report: p50 / p95 of
+ * BENCH_RUNS runs of the function (argument checks and statistics included) and of its bare SQL
+ * statement alone. One JSON line on stdout; progress on stderr.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ import {
   responseTimes,
   type ReadModelDatabaseConfig,
 } from '@kb/read-models';
-import { insertFacts, randomFacts } from '../libs/read-models/src/reports/facts-filter.fixture';
+import { insertFacts, randomFacts } from '@kb/read-models/testing/incident-fact-rows.fixture';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);

@@ -6,7 +6,7 @@ import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
-import { DatedEvents } from './action-item-health.fixture';
+import { DatedEvents } from '../testing/dated-events.fixture';
 import type { ActionItemHealthRow } from './report-types';
 
 const row = (key: string | null, counts: Partial<ActionItemHealthRow>): ActionItemHealthRow => ({

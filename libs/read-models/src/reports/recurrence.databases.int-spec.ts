@@ -10,7 +10,7 @@ import { Projector } from '../projector/projector';
 import { random } from '../testing/random-writes';
 import { describeAcrossReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
-import { DatedEvents } from './action-item-health.fixture';
+import { DatedEvents } from '../testing/dated-events.fixture';
 import { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';
 import { ACTION_ITEM_DIMENSIONS, type RecurrenceReport } from './report-types';
 
