@@ -1,5 +1,5 @@
 /**
- * `npx ts-node --transpile-only -r tsconfig-paths/register bench/analytics-reports.bench.ts`: how long
+ * `npx ts-node --transpile-only -r tsconfig-paths/register bench/reports.bench.ts`: how long
  * the failure-trend reports take at BENCH_INCIDENTS incidents (default 100,000) on SQLite and on
  * PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default).
  *
