@@ -3,7 +3,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
 import { ActionItemsApiModule } from './action-items/action-items-api.module';
-import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
@@ -13,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
+import { ReportsModule } from './reports/reports.module';
 import { SearchModule } from './search/search.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -27,7 +27,7 @@ export class AppModule {
         ReadSideModule.forRoot(config.readModels),
         IncidentsApiModule,
         ActionItemsApiModule,
-        AnalyticsModule,
+        ReportsModule,
         ApiKeysModule.register(config),
         WebhooksModule,
         EventLogModule,

@@ -26,13 +26,12 @@ export * from './api-key/api-key.query';
 export * from './webhook/webhook.entity';
 export * from './webhook/webhook.projection';
 export * from './webhook/webhook.query';
-export * from './incident-facts';
+export * from './reports';
 export * from './action-item-history';
 export * from './search';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';
 export * from './read-model-projections';
-export * from './analytics';
 export {
   MAX_QUEUED_READS_PER_WORKER,
   ReadPoolBusyError,

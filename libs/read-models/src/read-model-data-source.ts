@@ -4,7 +4,7 @@ import { makePrivateDirectory, preparePrivateDatabaseFile, restrictDatabaseFiles
 import { ActionItemRow } from './action-item/action-item.entity';
 import { ApiKeyRow } from './api-key/api-key.entity';
 import { INCIDENT_ENTITIES } from './incident/incident.entity';
-import { INCIDENT_FACT_ENTITIES } from './incident-facts/incident-fact.entity';
+import { INCIDENT_FACT_ENTITIES } from './reports/facts/incident-fact.entity';
 import { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';

@@ -1,7 +1,7 @@
 import { ActionItemProjection } from './action-item/action-item.projection';
 import { ActionItemHistoryProjection } from './action-item-history/action-item-history.projection';
 import { ApiKeyProjection } from './api-key/api-key.projection';
-import { IncidentFactsProjection } from './incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './reports/facts/incident-facts.projection';
 import { IncidentProjection } from './incident/incident.projection';
 import type { Projection } from './projector/projection';
 import { SearchProjection } from './search/search.projection';

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Covering indexes for the failure-trend reports (libs/read-models/src/analytics): a report over a
+ * Covering indexes for the failure-trend reports (libs/read-models/src/reports): a report over a
  * period is then a range of one index, read without touching the table rows (SQLite covering index,
  * PostgreSQL index-only scan).
  *

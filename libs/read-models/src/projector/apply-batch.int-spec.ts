@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredEvent } from '@kb/event-store';
-import { IncidentFactFactorCategoryRow, IncidentFactRow, IncidentFactServiceRow } from '../incident-facts';
+import { IncidentFactFactorCategoryRow, IncidentFactRow, IncidentFactServiceRow } from '../reports';
 import { IncidentRow } from '../incident/incident.entity';
 import { IncidentProjection } from '../incident/incident.projection';
 import { readModelProjections } from '../read-model-projections';

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import type { Projector } from '../projector/projector';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
-import { DatedEvents } from './action-item-health.fixture';
+import { DatedEvents } from '../testing/dated-events.fixture';
 import type { ActionItemHealthRow } from './report-types';
 
 const row = (key: string | null, counts: Partial<ActionItemHealthRow>): ActionItemHealthRow => ({

@@ -1,24 +1,27 @@
 /**
- * `npx ts-node --transpile-only -r tsconfig-paths/register bench/analytics-reports.bench.ts`: how long
+ * `npx ts-node --transpile-only -r tsconfig-paths/register bench/reports.bench.ts`: how long
  * the failure-trend reports take at BENCH_INCIDENTS incidents (default 100,000) on SQLite and on
  * PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default).
  *
  * Fact rows are written straight into the fact tables (a seeded random dataset, see
- * facts-filter.fixture.ts), started uniformly over BENCH_YEARS years (default 3) ending 2027-01-01;
- * each report runs over the year 2026. Per report: p50 / p95 of BENCH_RUNS runs of the function
- * (argument checks and statistics included) and of its bare SQL statement alone. One JSON line on
- * stdout; progress on stderr.
+ * libs/read-models/src/testing/incident-fact-rows.fixture.ts), started uniformly over BENCH_YEARS
+ * years (default 3) ending 2027-01-01; each report runs over the year 2026. Per report: p50 / p95 of
+ * BENCH_RUNS runs of the function (argument checks and statistics included) and of its bare SQL
+ * statement alone. One JSON line on stdout; progress on stderr.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createReadModelDataSource, type ReadModelDatabaseConfig } from '../libs/read-models/src';
-import { contributingFactors } from '../libs/read-models/src/analytics/contributing-factors.query';
-import { insertFacts, randomFacts } from '../libs/read-models/src/analytics/facts-filter.fixture';
-import { incidentTrend } from '../libs/read-models/src/analytics/incident-trend.query';
-import { responseTimes } from '../libs/read-models/src/analytics/response-times.query';
+import {
+  contributingFactors,
+  createReadModelDataSource,
+  incidentTrend,
+  responseTimes,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
+import { insertFacts, randomFacts } from '@kb/read-models/testing/incident-fact-rows.fixture';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);

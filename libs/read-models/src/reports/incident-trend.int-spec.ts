@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@kb/event-store';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import { Projector } from '../projector/projector';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { countQueries } from '../testing/count-queries';

@@ -9,4 +9,4 @@ import { ReportsCsvController } from './reports-csv.controller';
   controllers: [ReportsCsvController],
   providers: [ReportsResolver, RecurrenceClusterResolver],
 })
-export class AnalyticsModule {}
+export class ReportsModule {}

@@ -16,7 +16,7 @@ import {
   IncidentFactRow,
   IncidentFactServiceRow,
   IncidentFactTagRow,
-} from '../incident-facts/incident-fact.entity';
+} from '../reports/facts/incident-fact.entity';
 
 /*
  * Incident fact rows written straight into the fact tables, for report tests and measurements that

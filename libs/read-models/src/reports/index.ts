@@ -1,3 +1,10 @@
+/*
+ * The failure-trend reports, from projection to query: facts/ holds the incident-facts projection
+ * and its tables, the rest are the report queries over them (trend, response times, contributing
+ * factors, action-item health, recurrence) and their argument checks.
+ */
+export * from './facts/incident-fact.entity';
+export * from './facts/incident-facts.projection';
 export * from './report-types';
 export {
   checkFactsFilter,

@@ -15,7 +15,7 @@ const safeBigint: ValueTransformer = {
 };
 
 /**
- * One incident as the analytics read it (not for display). Milestones are kept as epoch
+ * One incident as the reports read it (not for display). Milestones are kept as epoch
  * milliseconds, and the durations the contract reports (seconds from startedAt) are stored ready,
  * so reports aggregate plain columns in SQLite and PostgreSQL alike.
  */

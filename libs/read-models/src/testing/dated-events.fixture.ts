@@ -14,7 +14,7 @@ import type { EventStore, JsonObject } from '@kb/event-store';
 
 /**
  * Domain events with chosen domain times (metadata.occurredAt and the times in the data), appended
- * straight to the store, for the analytics tests of actionItemHealth and recurrence: the write side's
+ * straight to the store, for the report tests of actionItemHealth and recurrence: the write side's
  * clock moves a second per command, and these reports need days. The projections read them as any
  * other event.
  */

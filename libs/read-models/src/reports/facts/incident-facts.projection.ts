@@ -1,14 +1,14 @@
 import { INCIDENT_STREAM_PREFIX } from '@kb/domain';
 import type { EntityManager } from 'typeorm';
 import { CAUSAL_FINDING_KINDS, type IncidentRevised, type Milestone } from '@kb/domain';
-import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../projector/batch-rows';
+import { byKey, loadRowsWhereIn, replaceRowGroups, upsertRows } from '../../projector/batch-rows';
 import {
   isIncidentEvent,
   type ProjectedEvent,
   type ProjectedIncidentEvent,
-} from '../projector/projected-event';
-import type { Projection } from '../projector/projection';
-import { isoTime } from '../read-model-time';
+} from '../../projector/projected-event';
+import type { Projection } from '../../projector/projection';
+import { isoTime } from '../../read-model-time';
 import { refreshRecurrence } from './recurrence-pairs';
 import {
   IncidentFactFactorCategoryRow,
@@ -42,7 +42,7 @@ const FINDING_EVENTS = new Set<ProjectedIncidentEvent['type']>([
 ]);
 
 /**
- * The incident fact table and its dimension tables, for the analytics queries. Like the incident
+ * The incident fact table and its dimension tables, for the report queries. Like the incident
  * projection, an event is applied only when its revision is above the fact row's, and child rows are
  * replaced or upserted, so redelivery and rebuilds give the same rows; nothing comes from the clock.
  *

@@ -5,12 +5,12 @@ import { FACTOR_CATEGORIES, FINDING_KINDS, type FactorCategory } from '@kb/domai
 import { SqliteEventStore } from '@kb/event-store';
 import type { DataSource } from 'typeorm';
 import { ActionItemHistoryProjection } from '../action-item-history/action-item-history.projection';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import { Projector } from '../projector/projector';
 import { random } from '../testing/random-writes';
 import { describeAcrossReadModelDatabases } from '../testing/read-model-databases';
 import { actionItemHealth } from './action-item-health.query';
-import { DatedEvents } from './action-item-health.fixture';
+import { DatedEvents } from '../testing/dated-events.fixture';
 import { MAX_RECURRENCE_CLUSTERS, RECURRENCE_WINDOW_MS, recurrence } from './recurrence.query';
 import { ACTION_ITEM_DIMENSIONS, type RecurrenceReport } from './report-types';
 

@@ -1,4 +1,4 @@
-import { seededRandom } from './facts-filter.fixture';
+import { seededRandom } from '../testing/incident-fact-rows.fixture';
 import { durationStats, meanOf, percentileOfSorted } from './statistics';
 
 const seconds = (...values: number[]) => values.map((s) => Math.round(s * 1000));

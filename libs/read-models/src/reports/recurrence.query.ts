@@ -4,7 +4,7 @@ import { factsFilterConditions, integerOf, runReportSql, type SqlParameters } fr
 import { checkPeriodInput } from './report-arguments';
 import type { PeriodInput, RecurrenceCluster, RecurrenceReport } from './report-types';
 
-export { RECURRENCE_WINDOW_MS } from '../incident-facts/recurrence-pairs';
+export { RECURRENCE_WINDOW_MS } from './facts/recurrence-pairs';
 /** At most this many clusters are returned (the largest; see recurrence()). */
 export const MAX_RECURRENCE_CLUSTERS = 50;
 

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { IncidentFactsProjection } from '../incident-facts/incident-facts.projection';
+import { IncidentFactsProjection } from './facts/incident-facts.projection';
 import { InvalidQueryArgumentError } from '../query-arguments';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';
-import { DatedEvents } from './action-item-health.fixture';
+import { DatedEvents } from '../testing/dated-events.fixture';
 import { MAX_RECURRENCE_CLUSTERS, recurrence } from './recurrence.query';
 
 const PERIOD = { from: '2026-04-01T00:00:00Z', to: '2026-07-01T00:00:00Z' };

@@ -9,7 +9,7 @@ import { createReadModelDataSource } from '../read-model-data-source';
 import { bucketKey, bucketStartOf, bucketStarts, isoOfMs } from './buckets';
 import { contributingFactors } from './contributing-factors.query';
 import { runReportSql } from './facts-filter';
-import { insertFacts, randomFacts, type FactSeed } from './facts-filter.fixture';
+import { insertFacts, randomFacts, type FactSeed } from '../testing/incident-fact-rows.fixture';
 import { incidentTrend } from './incident-trend.query';
 import { checkPeriodInput, checkTrendInput, type FactsFilter } from './report-arguments';
 import {

@@ -1,9 +1,13 @@
-import { useProjectionTestbed } from '../testing/projection-testbed';
+import { useProjectionTestbed } from '../../testing/projection-testbed';
 import type { DataSource } from 'typeorm';
-import { Projector } from '../projector/projector';
-import { toProjectedEvent } from '../projector/projected-event';
-import { checkpointOf, describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
-import { WriteSide } from '../testing/write-side.fixture';
+import { Projector } from '../../projector/projector';
+import { toProjectedEvent } from '../../projector/projected-event';
+import {
+  checkpointOf,
+  describeOnReadModelDatabases,
+  dumpReadModels,
+} from '../../testing/read-model-databases';
+import { WriteSide } from '../../testing/write-side.fixture';
 import {
   IncidentFactFactorCategoryRow,
   IncidentFactRecurrenceLinkRow,

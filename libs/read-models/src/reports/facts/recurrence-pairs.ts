@@ -8,7 +8,7 @@ import {
   loadRowsWhereIn,
   queryNamed,
   upsertRows,
-} from '../projector/batch-rows';
+} from '../../projector/batch-rows';
 import {
   IncidentFactFactorCategoryRow,
   IncidentFactRecurrencePairNameRow,

@@ -1,2 +1,0 @@
-export * from './incident-fact.entity';
-export * from './incident-facts.projection';
