@@ -7,10 +7,16 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from '@kb/event-store';
+import { readCheckpoint, saveCheckpoint } from './checkpoints';
+import { countDeadLetters, park, retryDeadLetters, WAITING } from './dead-letters';
 import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from './projected-event';
 import { projectionReads, type Projection } from './projection';
+import { inSavepoint } from './savepoint';
+
+export { readCheckpoint } from './checkpoints';
+export { countDeadLetters, retryDeadLetters } from './dead-letters';
 
 export interface ProjectorOptions {
   /** Most events applied in one transaction while catching up. Default 500. */
@@ -43,8 +49,6 @@ export interface BatchResult {
 
 /** Lag is counted up to this many events: beyond it, the exact number matters less than the fact. */
 export const LAG_COUNT_LIMIT = MAX_READ_ALL_COUNT;
-
-const WAITING = 'waits behind an earlier event of its stream that could not be applied';
 
 /**
  * Applies the events of `batch` that come after the projection's stored checkpoint and saves the new
@@ -262,72 +266,6 @@ export async function rebuildProjections(
   return results;
 }
 
-async function saveCheckpoint(
-  manager: EntityManager,
-  name: string,
-  position: string,
-  now: Date,
-): Promise<void> {
-  await manager.upsert(ProjectionCheckpointRow, { name, position, updatedAt: now.toISOString() }, ['name']);
-}
-
-/**
- * Applies the parked events of a projection again, stream by stream in their order: each that now
- * applies leaves the dead letters; a stream stops at its first event that still fails.
- */
-export async function retryDeadLetters(
-  store: EventStore,
-  dataSource: DataSource,
-  projection: Projection,
-  now: Date = new Date(),
-): Promise<{ applied: number; remaining: number }> {
-  return dataSource.transaction(async (manager) => {
-    const letters = await manager.find(DeadLetterRow, {
-      where: { projection: projection.name },
-      order: { position: 'ASC' },
-    });
-    const stillBlocked = new Set<string>();
-    let applied = 0;
-    for (const letter of letters) {
-      if (stillBlocked.has(letter.streamId)) continue;
-      const [event] = await store.readStream(letter.streamId, { fromRevision: letter.revision, maxCount: 1 });
-      const error =
-        event?.id === letter.eventId
-          ? await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)))
-          : `the event ${letter.eventId} is no longer at ${letter.streamId}@${letter.revision}`;
-      if (error === undefined) {
-        await manager.delete(DeadLetterRow, { projection: letter.projection, position: letter.position });
-        applied += 1;
-      } else {
-        await manager.update(
-          DeadLetterRow,
-          { projection: letter.projection, position: letter.position },
-          { error, parkedAt: now.toISOString() },
-        );
-        stillBlocked.add(letter.streamId);
-      }
-    }
-    return { applied, remaining: letters.length - applied };
-  });
-}
-
-export async function countDeadLetters(manager: EntityManager, projection: string): Promise<number> {
-  return manager.countBy(DeadLetterRow, { projection });
-}
-
-/** Runs `work` in a savepoint: undone on error, which is returned; undefined when it succeeded. */
-async function inSavepoint(
-  manager: EntityManager,
-  work: (savepoint: EntityManager) => Promise<void>,
-): Promise<string | undefined> {
-  try {
-    await manager.transaction(work);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
 /** The stored checkpoint and the streams with parked events, in one round trip. */
 async function readState(
   manager: EntityManager,
@@ -344,30 +282,6 @@ async function readState(
     checkpoint: rows.find((row) => row.kind === 'checkpoint')?.value ?? null,
     parkedStreams: new Set(rows.filter((row) => row.kind === 'parked').map((row) => row.value)),
   };
-}
-
-async function park(
-  manager: EntityManager,
-  projection: string,
-  event: StoredEvent,
-  error: string,
-  now: Date,
-) {
-  await manager.insert(DeadLetterRow, {
-    projection,
-    position: event.position,
-    streamId: event.streamId,
-    revision: event.revision,
-    eventId: event.id,
-    eventType: event.type,
-    error: error.slice(0, 2000),
-    parkedAt: now.toISOString(),
-  });
-}
-
-export async function readCheckpoint(manager: EntityManager, name: string): Promise<string | null> {
-  const row = await manager.findOneBy(ProjectionCheckpointRow, { name });
-  return row?.position ?? null;
 }
 
 /**
