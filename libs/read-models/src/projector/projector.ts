@@ -12,6 +12,7 @@ import { readCheckpoint, saveCheckpoint } from './checkpoints';
 import { countDeadLetters, retryDeadLetters } from './dead-letters';
 import { PROJECTED_STREAM_PREFIXES } from './projected-event';
 import { projectionReads, type Projection } from './projection';
+import { allReached, PositionWaiters } from './position-waiters';
 import { rebuildProjection, type RebuildProgress } from './rebuild';
 
 export { applyBatch, type BatchResult } from './apply-batch';
@@ -59,7 +60,7 @@ export const LAG_COUNT_LIMIT = MAX_READ_ALL_COUNT;
  */
 export class Projector {
   private readonly runners: ProjectionRunner[];
-  private readonly waiters = new Set<{ position: string; resolve: (reached: boolean) => void }>();
+  private readonly waiters = new PositionWaiters((position) => this.reached(position));
 
   constructor(
     private readonly store: EventStore,
@@ -75,7 +76,7 @@ export class Projector {
     this.runners = projections.map(
       (projection) =>
         new ProjectionRunner(store, dataSource, projection, shared ?? new SerialQueue(), options, () =>
-          this.checkWaiters(),
+          this.waiters.check(),
         ),
     );
   }
@@ -88,8 +89,7 @@ export class Projector {
   /** Closes the subscriptions and waits for the transactions in flight. */
   async stop(): Promise<void> {
     await Promise.all(this.runners.map((runner) => runner.stop()));
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters.clear();
+    this.waiters.releaseAll();
   }
 
   status(): ProjectionRunStatus[] {
@@ -147,28 +147,12 @@ export class Projector {
    * position of an incident or action-item stream), false when `timeoutMs` passes first.
    */
   waitForPosition(position: string, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(false), timeoutMs);
-      const waiter = { position, resolve: (reached: boolean) => settle(reached) };
-      const settle = (reached: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(reached);
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private reached(position: string): boolean {
-    return this.runners.every((runner) => {
-      const checkpoint = runner.checkpoint;
-      return checkpoint !== null && checkpoint >= position;
-    });
-  }
-
-  private checkWaiters(): void {
-    for (const waiter of [...this.waiters]) if (this.reached(waiter.position)) waiter.resolve(true);
+    const checkpoints = this.runners.map((runner) => runner.checkpoint);
+    return allReached(checkpoints, position);
   }
 }
 
