@@ -104,11 +104,9 @@ export class Projector {
   async retryDeadLetters(
     name?: string,
   ): Promise<Array<{ name: string; applied: number; remaining: number }>> {
-    const runners = this.runners.filter((runner) => name === undefined || runner.name === name);
-    if (name !== undefined && runners.length === 0)
-      throw new Error(`There is no projection named '${name}'.`);
     const results = [];
-    for (const runner of runners) results.push({ name: runner.name, ...(await runner.retryDeadLetters()) });
+    for (const runner of this.runnersNamed(name))
+      results.push({ name: runner.name, ...(await runner.retryDeadLetters()) });
     return results;
   }
 
