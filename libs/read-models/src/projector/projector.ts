@@ -1,374 +1,26 @@
-import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import {
-  MAX_READ_ALL_COUNT,
-  type EventStore,
-  type StoredEvent,
-  type Subscription,
-  type SubscriptionMessage,
-} from '@kb/event-store';
-import { DeadLetterRow } from './dead-letter.entity';
-import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
-import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from './projected-event';
-import { projectionReads, type Projection } from './projection';
+import type { DataSource } from 'typeorm';
+import { MAX_READ_ALL_COUNT, type EventStore } from '@kb/event-store';
+import { PROJECTED_STREAM_PREFIXES } from './projected-event';
+import type { Projection } from './projection';
+import { ProjectionRunner, type ProjectionRunStatus, type ProjectorOptions } from './projection-runner';
+import { allReached, PositionWaiters } from './position-waiters';
+import type { RebuildProgress } from './rebuild';
+import { SerialQueue } from './serial-queue';
 
-export interface ProjectorOptions {
-  /** Most events applied in one transaction while catching up. Default 500. */
-  readonly catchUpBatchSize?: number;
-  /** Most events applied in one transaction once live. Default 50. */
-  readonly liveBatchSize?: number;
-  /** Wait before a failed projection follows the store again from its checkpoint. Default 1 s. */
-  readonly retryDelayMs?: number;
-  /** Wall clock for checkpoint `updated_at` and how often skipped batches save it; read-model rows never see it. */
-  readonly clock?: () => Date;
-}
-
-/** `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. */
-export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding' | 'failed';
-
-export interface ProjectionRunStatus {
-  readonly name: string;
-  readonly checkpoint: string | null;
-  readonly state: ProjectionRunState;
-  readonly lastError: string | null;
-  /** Events parked because this projection could not apply them (or wait behind one that could not). */
-  readonly deadLetters: number;
-}
-
-/** What one batch did: the checkpoint after it, and how many of its events were parked. */
-export interface BatchResult {
-  readonly checkpoint: string | null;
-  readonly parked: number;
-}
+export { applyBatch, type BatchResult } from './apply-batch';
+export { readCheckpoint } from './checkpoints';
+export { countDeadLetters, retryDeadLetters } from './dead-letters';
+export type { ProjectionRunState, ProjectionRunStatus, ProjectorOptions } from './projection-runner';
+export {
+  rebuildProjection,
+  rebuildProjections,
+  type RebuildOptions,
+  type RebuildPassProgress,
+  type RebuildProgress,
+} from './rebuild';
 
 /** Lag is counted up to this many events: beyond it, the exact number matters less than the fact. */
 export const LAG_COUNT_LIMIT = MAX_READ_ALL_COUNT;
-
-const WAITING = 'waits behind an earlier event of its stream that could not be applied';
-
-/**
- * Applies the events of `batch` that come after the projection's stored checkpoint and saves the new
- * checkpoint, all in one transaction. An event the projection cannot apply is parked as a dead
- * letter (its own writes undone by a savepoint), and so are the later events of its stream, so the
- * stream's order is kept; other streams go on. If parking itself fails, nothing of the batch stays.
- *
- * The common case takes one transaction without savepoints (fewer round trips for live batches);
- * when the projection refuses the batch, that transaction is rolled back and the batch is applied
- * again in a new one, event by event.
- */
-export async function applyBatch(
-  dataSource: DataSource,
-  projection: Projection,
-  batch: readonly StoredEvent[],
-  now: Date = new Date(),
-): Promise<BatchResult> {
-  try {
-    return await dataSource.transaction((manager) => applyFresh(manager, projection, batch, now, 'whole'));
-  } catch (error) {
-    if (!(error instanceof BatchRefused)) throw error;
-  }
-  return dataSource.transaction((manager) => applyFresh(manager, projection, batch, now, 'one by one'));
-}
-
-/** The projection failed on a batch applied whole: try it again event by event. */
-class BatchRefused extends Error {}
-
-async function applyFresh(
-  manager: EntityManager,
-  projection: Projection,
-  batch: readonly StoredEvent[],
-  now: Date,
-  how: 'whole' | 'one by one',
-): Promise<BatchResult> {
-  const { checkpoint: stored, parkedStreams: blocked } = await readState(manager, projection.name);
-  // Already applied: a redelivery, or another projector got there first.
-  const fresh = batch.filter((event) => stored === null || event.position > stored);
-  if (fresh.length === 0) return { checkpoint: stored, parked: 0 };
-  const { open, parked: waiting } = await parkBlocked(manager, projection, fresh, blocked, now);
-  let parked = waiting;
-  if (how === 'one by one') parked += await applyOneByOne(manager, projection, open, blocked, now);
-  else
-    await applyWhole(manager, projection, open).catch((error: unknown) => {
-      throw new BatchRefused(error instanceof Error ? error.message : String(error));
-    });
-  const checkpoint = fresh[fresh.length - 1].position;
-  await saveCheckpoint(manager, projection.name, checkpoint, now);
-  return { checkpoint, parked };
-}
-
-/**
- * Applies events inside the caller's transaction and returns how many it parked: all of them in one
- * savepoint, and when that fails, one savepoint each (see applyOneByOne).
- */
-async function applyEvents(
-  manager: EntityManager,
-  projection: Projection,
-  events: readonly StoredEvent[],
-  blocked: Set<string>,
-  now: Date,
-): Promise<number> {
-  const { open, parked } = await parkBlocked(manager, projection, events, blocked, now);
-  if (open.length === 0) return parked;
-  const error = await inSavepoint(manager, (savepoint) => applyWhole(savepoint, projection, open));
-  if (error === undefined) return parked;
-  return parked + (await applyOneByOne(manager, projection, open, blocked, now));
-}
-
-/** Parks the events of streams that have a parked event (they wait behind it); returns the others. */
-async function parkBlocked(
-  manager: EntityManager,
-  projection: Projection,
-  events: readonly StoredEvent[],
-  blocked: ReadonlySet<string>,
-  now: Date,
-): Promise<{ open: StoredEvent[]; parked: number }> {
-  const open: StoredEvent[] = [];
-  for (const event of events)
-    if (!blocked.has(event.streamId)) open.push(event);
-    else await park(manager, projection.name, event, WAITING, now);
-  return { open, parked: events.length - open.length };
-}
-
-/** All the events at once: one applyBatch call when the projection has it. Throws what it throws. */
-async function applyWhole(
-  manager: EntityManager,
-  projection: Projection,
-  events: readonly StoredEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const projected = events.map(toProjectedEvent);
-  if (projection.applyBatch) await projection.applyBatch(manager, projected);
-  else for (const event of projected) await projection.apply(manager, event);
-}
-
-/**
- * One savepoint per event: an event that fails is parked (its writes undone), and so are the later
- * events of its stream. Returns how many it parked.
- */
-async function applyOneByOne(
-  manager: EntityManager,
-  projection: Projection,
-  events: readonly StoredEvent[],
-  blocked: Set<string>,
-  now: Date,
-): Promise<number> {
-  let parked = 0;
-  for (const event of events) {
-    const error = blocked.has(event.streamId)
-      ? WAITING
-      : await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)));
-    if (error === undefined) continue;
-    await park(manager, projection.name, event, error, now);
-    blocked.add(event.streamId);
-    parked += 1;
-  }
-  return parked;
-}
-
-export interface RebuildProgress {
-  readonly projection: string;
-  readonly events: number;
-  readonly parked: number;
-}
-
-/**
- * Replays the whole log into a projection's tables, from empty, in ONE transaction: readers keep
- * seeing the old rows until the rebuilt ones commit (WAL in SQLite, MVCC in PostgreSQL), so the API
- * keeps answering throughout. Dead letters and the checkpoint are rebuilt with the rows.
- */
-export async function rebuildProjection(
-  store: EventStore,
-  dataSource: DataSource,
-  projection: Projection,
-  options: RebuildOptions & { onProgress?: (progress: RebuildProgress) => void } = {},
-): Promise<RebuildProgress> {
-  const { onProgress, ...rest } = options;
-  const [result] = await rebuildProjections(store, dataSource, [projection], {
-    ...rest,
-    onProgress: onProgress && ((pass) => onProgress(pass.projections[0])),
-  });
-  return result;
-}
-
-export interface RebuildOptions {
-  /** Events read from the store at once. Default 4096. */
-  readonly pageSize?: number;
-  readonly now?: Date;
-}
-
-/** How far a rebuild of several projections has come: the events read, and each projection's count. */
-export interface RebuildPassProgress {
-  readonly events: number;
-  readonly projections: readonly RebuildProgress[];
-}
-
-/**
- * Rebuilds several projections (as rebuildProjection) in ONE pass over the log and one transaction:
- * each page of events is read and decoded once and handed to every projection that reads its streams.
- * Reading the log is a large share of a rebuild, so this is much faster than one rebuild after the
- * other (the seed and `projections:rebuild` of everything use it). Results in the given order.
- */
-export async function rebuildProjections(
-  store: EventStore,
-  dataSource: DataSource,
-  projections: readonly Projection[],
-  options: RebuildOptions & { onProgress?: (progress: RebuildPassProgress) => void } = {},
-): Promise<RebuildProgress[]> {
-  const now = options.now ?? new Date();
-  const results = await dataSource.transaction(async (manager) => {
-    const states = projections.map((projection) => ({
-      projection,
-      blocked: new Set<string>(),
-      progress: { projection: projection.name, events: 0, parked: 0 },
-    }));
-    for (const { projection } of states) {
-      for (const table of projection.tables) await manager.query(`DELETE FROM ${table}`);
-      await manager.delete(DeadLetterRow, { projection: projection.name });
-      await manager.delete(ProjectionCheckpointRow, { name: projection.name });
-    }
-    let read = 0;
-    let after: string | undefined;
-    for (;;) {
-      const page = await store.readAll({
-        fromPosition: after ?? 'start',
-        maxCount: options.pageSize ?? 4096,
-        // Every projected stream, as live projecting reads them, so the checkpoint ends up where a
-        // live projector's would.
-        filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
-      });
-      if (page.length === 0) break;
-      for (const state of states) {
-        const events = page.filter((event) => projectionReads(state.projection, event));
-        const parked = await applyEvents(manager, state.projection, events, state.blocked, now);
-        state.progress = {
-          projection: state.projection.name,
-          events: state.progress.events + events.length,
-          parked: state.progress.parked + parked,
-        };
-      }
-      read += page.length;
-      after = page[page.length - 1].position;
-      options.onProgress?.({ events: read, projections: states.map((state) => state.progress) });
-    }
-    if (after !== undefined)
-      for (const { projection } of states) await saveCheckpoint(manager, projection.name, after, now);
-    return states.map((state) => state.progress);
-  });
-  // The tables were just emptied and filled again: reclaim the old rows' space now (every row is a
-  // dead one; autovacuum may be off or far behind) and give the planner fresh statistics.
-  if (dataSource.options.type === 'postgres')
-    for (const projection of projections)
-      for (const table of projection.tables) await dataSource.query(`VACUUM (ANALYZE) ${table}`);
-  return results;
-}
-
-async function saveCheckpoint(
-  manager: EntityManager,
-  name: string,
-  position: string,
-  now: Date,
-): Promise<void> {
-  await manager.upsert(ProjectionCheckpointRow, { name, position, updatedAt: now.toISOString() }, ['name']);
-}
-
-/**
- * Applies the parked events of a projection again, stream by stream in their order: each that now
- * applies leaves the dead letters; a stream stops at its first event that still fails.
- */
-export async function retryDeadLetters(
-  store: EventStore,
-  dataSource: DataSource,
-  projection: Projection,
-  now: Date = new Date(),
-): Promise<{ applied: number; remaining: number }> {
-  return dataSource.transaction(async (manager) => {
-    const letters = await manager.find(DeadLetterRow, {
-      where: { projection: projection.name },
-      order: { position: 'ASC' },
-    });
-    const stillBlocked = new Set<string>();
-    let applied = 0;
-    for (const letter of letters) {
-      if (stillBlocked.has(letter.streamId)) continue;
-      const [event] = await store.readStream(letter.streamId, { fromRevision: letter.revision, maxCount: 1 });
-      const error =
-        event?.id === letter.eventId
-          ? await inSavepoint(manager, (savepoint) => projection.apply(savepoint, toProjectedEvent(event)))
-          : `the event ${letter.eventId} is no longer at ${letter.streamId}@${letter.revision}`;
-      if (error === undefined) {
-        await manager.delete(DeadLetterRow, { projection: letter.projection, position: letter.position });
-        applied += 1;
-      } else {
-        await manager.update(
-          DeadLetterRow,
-          { projection: letter.projection, position: letter.position },
-          { error, parkedAt: now.toISOString() },
-        );
-        stillBlocked.add(letter.streamId);
-      }
-    }
-    return { applied, remaining: letters.length - applied };
-  });
-}
-
-export async function countDeadLetters(manager: EntityManager, projection: string): Promise<number> {
-  return manager.countBy(DeadLetterRow, { projection });
-}
-
-/** Runs `work` in a savepoint: undone on error, which is returned; undefined when it succeeded. */
-async function inSavepoint(
-  manager: EntityManager,
-  work: (savepoint: EntityManager) => Promise<void>,
-): Promise<string | undefined> {
-  try {
-    await manager.transaction(work);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-/** The stored checkpoint and the streams with parked events, in one round trip. */
-async function readState(
-  manager: EntityManager,
-  name: string,
-): Promise<{ checkpoint: string | null; parkedStreams: Set<string> }> {
-  const p = (n: number) => (manager.connection.options.type === 'postgres' ? `$${n}` : '?');
-  const rows: Array<{ kind: string; value: string }> = await manager.query(
-    `SELECT 'checkpoint' AS kind, position AS value FROM projection_checkpoints WHERE name = ${p(1)}
-     UNION ALL
-     SELECT DISTINCT 'parked' AS kind, stream_id AS value FROM projection_dead_letters WHERE projection = ${p(2)}`,
-    [name, name],
-  );
-  return {
-    checkpoint: rows.find((row) => row.kind === 'checkpoint')?.value ?? null,
-    parkedStreams: new Set(rows.filter((row) => row.kind === 'parked').map((row) => row.value)),
-  };
-}
-
-async function park(
-  manager: EntityManager,
-  projection: string,
-  event: StoredEvent,
-  error: string,
-  now: Date,
-) {
-  await manager.insert(DeadLetterRow, {
-    projection,
-    position: event.position,
-    streamId: event.streamId,
-    revision: event.revision,
-    eventId: event.id,
-    eventType: event.type,
-    error: error.slice(0, 2000),
-    parkedAt: now.toISOString(),
-  });
-}
-
-export async function readCheckpoint(manager: EntityManager, name: string): Promise<string | null> {
-  const row = await manager.findOneBy(ProjectionCheckpointRow, { name });
-  return row?.position ?? null;
-}
 
 /**
  * Keeps projections up to date: each follows a catch-up subscription from its own checkpoint and
@@ -378,7 +30,7 @@ export async function readCheckpoint(manager: EntityManager, name: string): Prom
  */
 export class Projector {
   private readonly runners: ProjectionRunner[];
-  private readonly waiters = new Set<{ position: string; resolve: (reached: boolean) => void }>();
+  private readonly waiters = new PositionWaiters((position) => this.reached(position));
 
   constructor(
     private readonly store: EventStore,
@@ -394,7 +46,7 @@ export class Projector {
     this.runners = projections.map(
       (projection) =>
         new ProjectionRunner(store, dataSource, projection, shared ?? new SerialQueue(), options, () =>
-          this.checkWaiters(),
+          this.waiters.check(),
         ),
     );
   }
@@ -407,8 +59,7 @@ export class Projector {
   /** Closes the subscriptions and waits for the transactions in flight. */
   async stop(): Promise<void> {
     await Promise.all(this.runners.map((runner) => runner.stop()));
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters.clear();
+    this.waiters.releaseAll();
   }
 
   status(): ProjectionRunStatus[] {
@@ -453,11 +104,9 @@ export class Projector {
   async retryDeadLetters(
     name?: string,
   ): Promise<Array<{ name: string; applied: number; remaining: number }>> {
-    const runners = this.runners.filter((runner) => name === undefined || runner.name === name);
-    if (name !== undefined && runners.length === 0)
-      throw new Error(`There is no projection named '${name}'.`);
     const results = [];
-    for (const runner of runners) results.push({ name: runner.name, ...(await runner.retryDeadLetters()) });
+    for (const runner of this.runnersNamed(name))
+      results.push({ name: runner.name, ...(await runner.retryDeadLetters()) });
     return results;
   }
 
@@ -466,260 +115,11 @@ export class Projector {
    * position of an incident or action-item stream), false when `timeoutMs` passes first.
    */
   waitForPosition(position: string, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(false), timeoutMs);
-      const waiter = { position, resolve: (reached: boolean) => settle(reached) };
-      const settle = (reached: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(reached);
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private reached(position: string): boolean {
-    return this.runners.every((runner) => {
-      const checkpoint = runner.checkpoint;
-      return checkpoint !== null && checkpoint >= position;
-    });
-  }
-
-  private checkWaiters(): void {
-    for (const waiter of [...this.waiters]) if (this.reached(waiter.position)) waiter.resolve(true);
-  }
-}
-
-const IDLE = Symbol('idle');
-
-class ProjectionRunner {
-  checkpoint: string | null = null;
-  private deadLetters = 0;
-  private state: ProjectionRunState = 'stopped';
-  private lastError: string | null = null;
-  private stopping = false;
-  private subscription: Subscription | undefined;
-  private running: Promise<void> | undefined;
-  private wakeFromRetry: (() => void) | undefined;
-  private readonly logger: Logger;
-  private readonly catchUpBatchSize: number;
-  private readonly liveBatchSize: number;
-  private readonly retryDelayMs: number;
-  private readonly clock: () => Date;
-  private checkpointSavedAt = 0;
-
-  get name(): string {
-    return this.projection.name;
-  }
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly dataSource: DataSource,
-    private readonly projection: Projection,
-    private readonly queue: SerialQueue,
-    options: ProjectorOptions,
-    private readonly onCommit: () => void,
-  ) {
-    this.logger = new Logger(`Projection ${projection.name}`);
-    this.catchUpBatchSize = options.catchUpBatchSize ?? 500;
-    this.liveBatchSize = options.liveBatchSize ?? 50;
-    this.retryDelayMs = options.retryDelayMs ?? 1000;
-    this.clock = options.clock ?? (() => new Date());
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.stopping = false;
-    this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
-    this.checkpointSavedAt = this.clock().getTime();
-    this.deadLetters = await countDeadLetters(this.dataSource.manager, this.projection.name);
-    this.running = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeFromRetry?.();
-    await this.subscription?.close();
-    await this.running;
-    this.running = undefined;
-    if (this.state !== 'failed') await this.saveCheckpoint().catch(() => undefined);
-    this.state = 'stopped';
-  }
-
-  status(): ProjectionRunStatus {
-    return {
-      name: this.projection.name,
-      checkpoint: this.checkpoint,
-      state: this.state === 'live' && this.deadLetters > 0 ? 'stalled' : this.state,
-      lastError: this.lastError,
-      deadLetters: this.deadLetters,
-    };
-  }
-
-  async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
-    const before = this.state;
-    this.state = 'rebuilding';
-    try {
-      const result = await this.queue.run(async () => {
-        const progress = await rebuildProjection(this.store, this.dataSource, this.projection, {
-          onProgress,
-          now: this.clock(),
-        });
-        this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
-        this.deadLetters = progress.parked;
-        return progress;
-      });
-      this.onCommit();
-      return result;
-    } finally {
-      if (this.state === 'rebuilding') this.state = before;
-    }
-  }
-
-  async retryDeadLetters(): Promise<{ applied: number; remaining: number }> {
-    const result = await this.queue.run(() =>
-      retryDeadLetters(this.store, this.dataSource, this.projection, this.clock()),
-    );
-    this.deadLetters = result.remaining;
-    return result;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.follow();
-      } catch (error) {
-        if (this.stopping) break;
-        this.state = 'failed';
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Failed after checkpoint ${this.checkpoint ?? 'start'}: ${this.lastError}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.retryDelayMs);
-          this.wakeFromRetry = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeFromRetry = undefined;
-      }
-    }
-  }
-
-  private async follow(): Promise<void> {
-    this.state = 'catching-up';
-    const subscription = this.store.subscribeToAll({
-      fromPosition: this.checkpoint ?? 'start',
-      filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
-    });
-    this.subscription = subscription;
-    if (this.stopping) return subscription.close();
-    const iterator = subscription[Symbol.asyncIterator]();
-    let pending: StoredEvent[] = [];
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      await this.commit(batch);
-    };
-    try {
-      let next = pull(iterator);
-      for (;;) {
-        // Commit once the subscription has nothing more ready: small batches live, big ones in catch-up.
-        const ready = pending.length > 0 ? await Promise.race([next, nothingBuffered()]) : await next;
-        if (ready === IDLE) {
-          await flush();
-          continue;
-        }
-        if (ready.done) break;
-        next = pull(iterator);
-        const message = ready.value;
-        if (message.kind === 'caughtUp') {
-          await flush();
-          this.state = 'live';
-          this.lastError = null;
-          continue;
-        }
-        pending.push(message.event);
-        if (pending.length >= (this.state === 'live' ? this.liveBatchSize : this.catchUpBatchSize))
-          await flush();
-      }
-      if (!this.stopping) await flush();
-    } finally {
-      await subscription.close();
-    }
-  }
-
-  private async commit(batch: StoredEvent[]): Promise<void> {
-    if (!this.reads(batch)) return this.skip(batch);
-    const { checkpoint, parked } = await this.queue.run(() =>
-      applyBatch(this.dataSource, this.projection, batch, this.clock()),
-    );
-    this.checkpoint = checkpoint;
-    this.checkpointSavedAt = this.clock().getTime();
-    if (parked > 0) {
-      this.deadLetters += parked;
-      this.logger.warn(
-        `Parked ${parked} event(s) it could not apply; see projection_dead_letters, then retry.`,
-      );
-    }
-    this.onCommit();
-  }
-
-  /** Whether the batch holds an event the projection reads (of its streams and types). */
-  private reads(batch: readonly StoredEvent[]): boolean {
-    return batch.some((event) => projectionReads(this.projection, event));
-  }
-
-  /**
-   * A batch the projection ignores whole changes none of its rows: the checkpoint moves on in memory
-   * (read-your-writes and status see it at once) and is saved at most once a second. After a crash
-   * the events since the saved one are read again and ignored again.
-   */
-  private async skip(batch: readonly StoredEvent[]): Promise<void> {
-    this.checkpoint = batch[batch.length - 1].position;
-    this.onCommit();
-    if (this.clock().getTime() - this.checkpointSavedAt < CHECKPOINT_SAVE_INTERVAL_MS) return;
-    await this.saveCheckpoint();
-  }
-
-  /** Saves the in-memory checkpoint when it is ahead of the stored one (skipped batches). */
-  private async saveCheckpoint(): Promise<void> {
-    const position = this.checkpoint;
-    if (position === null) return;
-    this.checkpointSavedAt = this.clock().getTime();
-    await this.queue.run(() =>
-      this.dataSource.transaction(async (manager) => {
-        const stored = await readCheckpoint(manager, this.projection.name);
-        if (stored === null || stored < position)
-          await saveCheckpoint(manager, this.projection.name, position, this.clock());
-      }),
-    );
-  }
-}
-
-/** How often a projection that skips batches it does not read saves how far it has got. */
-const CHECKPOINT_SAVE_INTERVAL_MS = 1_000;
-
-function pull(iterator: AsyncIterator<SubscriptionMessage>): Promise<IteratorResult<SubscriptionMessage>> {
-  const next = iterator.next();
-  // Raced or awaited later; a failure must not count as unhandled in the meantime.
-  next.catch(() => undefined);
-  return next;
-}
-
-/** Resolves after the events already delivered by the store have had their turn. */
-function nothingBuffered(): Promise<typeof IDLE> {
-  return new Promise((resolve) => setImmediate(() => resolve(IDLE)));
-}
-
-/** Runs tasks one at a time, in the order given. */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
+    const checkpoints = this.runners.map((runner) => runner.checkpoint);
+    return allReached(checkpoints, position);
   }
 }
