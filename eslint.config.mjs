@@ -1,6 +1,96 @@
 // typescript-eslint, type-checked: no floating promises, exhaustive switches (house style).
+// Then the layer fences: who may import whom (tools/architecture/layer-fences.spec.ts proves they bite).
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** The libraries under libs/, each imported as `@kb/<name>`. */
+const LIBRARIES = ['domain', 'event-store', 'event-sourcing', 'read-models'];
+
+/**
+ * Every fence is a `no-restricted-imports` regex pattern (matched against the import's text, case-
+ * insensitively) whose message names the fence and says what to do instead. ESLint replaces a rule's
+ * options, it does not merge them, when several blocks match one file: so each block below lists
+ * every fence of its files, built from these lists.
+ */
+const fence = (name, regex, instead) => ({ regex, message: `Layer fence "${name}": ${instead}` });
+
+// "public entries only", everywhere: another library only through `@kb/<lib>` or its `testing` entry.
+const PUBLIC_ENTRIES_ONLY = [
+  fence(
+    'public entries only',
+    String.raw`^@kb/[^/]+/(?!testing(?:/|$))`,
+    'import a library through `@kb/<lib>` (export what you need from its src/index.ts), or its test helpers through `@kb/<lib>/testing/...`; never a file deep inside it.',
+  ),
+  fence(
+    'public entries only',
+    String.raw`^(?:\./)?(?:\.\./)+libs(?:/|$)`,
+    'no relative path into libs/: import `@kb/<lib>` (or `@kb/<lib>/testing/...` in tests).',
+  ),
+  fence(
+    'public entries only',
+    String.raw`^libs(?:/|$)`,
+    'no path from the repository root into libs/: import `@kb/<lib>` (or `@kb/<lib>/testing/...` in tests).',
+  ),
+];
+
+// "libraries never import apps", in libs/: no relative path, root path or alias to an application.
+const NO_APPS_FROM_LIBRARIES = [
+  fence(
+    'libraries never import apps',
+    String.raw`^(?:\./)?(?:\.\./)+apps(?:/|$)`,
+    'a library cannot reach into apps/. Move what it needs into a library (the write-side engine lives in @kb/event-sourcing, streams in @kb/domain) and import that.',
+  ),
+  fence(
+    'libraries never import apps',
+    String.raw`^apps(?:/|$)`,
+    'a library cannot import from apps/. Move what it needs into a library and import that.',
+  ),
+  fence(
+    'libraries never import apps',
+    String.raw`^@kb/(?!(?:${LIBRARIES.join('|')})(?:/|$))`,
+    `\`@kb/\` names the libraries only (${LIBRARIES.join(', ')}); a library cannot import an application.`,
+  ),
+];
+
+// "public entries only", inside one library: its own files by relative path, another library's never.
+const noRelativePathInto = (others) =>
+  fence(
+    'public entries only',
+    String.raw`^(?:\./)?(?:\.\./)+(?:${others.join('|')})(?:/|$)`,
+    'no relative path into another library: import `@kb/<lib>` (or `@kb/<lib>/testing/...` in tests). Relative imports are for files of the same library.',
+  );
+
+// "pure domain", libs/domain: plain TypeScript. No framework, no storage, no I/O: the deciders are
+// functions of (state, command), replayable anywhere. `node:crypto` stays allowed (libs/domain does
+// not use it today): a hash or a random id is computed, it touches no file, socket or process;
+// keeping the deciders deterministic is their tests' job, not this fence's.
+const DOMAIN_NO_FRAMEWORK = [
+  fence(
+    'pure domain',
+    String.raw`^@nestjs/`,
+    'libs/domain does not use Nest. Wire it in apps/api or in an adapting library (@kb/event-sourcing).',
+  ),
+  fence(
+    'pure domain',
+    String.raw`^(?:typeorm|better-sqlite3|pg|rxjs)(?:/|$)|^@eventstore/`,
+    'libs/domain has no storage and no streams library: persistence belongs to @kb/event-store and @kb/read-models, the write-side engine to @kb/event-sourcing.',
+  ),
+];
+const DOMAIN_NO_IO = fence(
+  'pure domain',
+  String.raw`^(?:node:)?(?:fs|net|http|https|http2|child_process|worker_threads|dgram|dns|tls)(?:/|$)`,
+  'libs/domain does no I/O (files, network, processes, threads). Do it in an adapter (a library or apps/api) and hand the domain plain values.',
+);
+
+/** The fences of every file of `library`. */
+const libraryFences = (library) => [
+  PUBLIC_ENTRIES_ONLY,
+  NO_APPS_FROM_LIBRARIES,
+  noRelativePathInto(LIBRARIES.filter((other) => other !== library)),
+];
+const restrictImports = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.flat(Infinity) }],
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '*.mjs'] },
@@ -24,5 +114,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+
+  // Layer fences. Apps, bench and tools: libraries through their public entries.
+  { files: ['**/*.ts'], rules: restrictImports(PUBLIC_ENTRIES_ONLY) },
+  // Each library: the same, plus no apps and no relative path into a sibling library.
+  ...LIBRARIES.map((library) => ({
+    files: [`libs/${library}/**/*.ts`],
+    rules: restrictImports(libraryFences(library)),
+  })),
+  // The domain, on top: no framework, no storage, no I/O.
+  {
+    files: ['libs/domain/**/*.ts'],
+    rules: restrictImports(libraryFences('domain'), DOMAIN_NO_FRAMEWORK, DOMAIN_NO_IO),
+  },
+  // The domain's tests may read files (event-catalogue-doc.spec.ts checks docs/events.md against the
+  // catalogues): what the domain ships does no I/O; its tests still use no framework and no storage.
+  {
+    files: ['libs/domain/**/*.spec.ts', 'libs/domain/**/*.int-spec.ts'],
+    rules: restrictImports(libraryFences('domain'), DOMAIN_NO_FRAMEWORK),
   },
 );

@@ -27,13 +27,14 @@ import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, type Logger as TypeOrmLogger, type QueryRunner } from 'typeorm';
 import {
+  createReadModelDataSource,
   PROJECTED_STREAM_PREFIXES,
   readCheckpoint,
   readModelProjections,
   type Projection,
-} from '../libs/read-models/src';
-import { createReadModelDataSource, type ReadModelDatabaseConfig } from '../libs/read-models/src';
-import { SqliteEventStore } from '../libs/event-store/src';
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
+import { SqliteEventStore } from '@kb/event-store';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { createApp } from '../apps/api/src/create-app';
 import { READ_MODEL_DATA_SOURCE } from '../apps/api/src/read-side/read-side.module';

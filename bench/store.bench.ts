@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
-import { migrate } from '../libs/event-store/src/sqlite/sqlite-schema';
+import { SqliteEventStore } from '@kb/event-store';
+import { migrateSqliteEventStoreSchema } from '@kb/event-store/testing';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SINGLE_APPENDS = 2000;
@@ -39,7 +39,7 @@ function withBare(dir: string, run: (insert: (i: number) => void, db: Database.D
   const db = new Database(join(dir, `bare-${randomUUID()}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  migrate(db);
+  migrateSqliteEventStoreSchema(db);
   const statement = db.prepare(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@kb/event-store';
-import { EsdbEventStore } from '../../../libs/event-store/src/esdb/esdb-event-store';
-import { startEsdbGrpcServer } from '../../../libs/event-store/test/esdb-grpc-server/esdb-grpc-server';
+import { openEventStore, SqliteEventStore } from '@kb/event-store';
+import { startEsdbGrpcServer } from '@kb/event-store/testing';
 import { writeSideSuite } from './write-side.suite';
 
 /** The write side over the real @eventstore/db-client and gRPC, against the in-process server. */
@@ -11,12 +10,13 @@ writeSideSuite('EventStoreDB adapter over gRPC', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kb-write-esdb-'));
   const backing = SqliteEventStore.open({ file: join(dir, 'events.db') });
   const server = await startEsdbGrpcServer({ store: backing });
+  const config = { kind: 'eventstoredb', connectionString: server.connectionString } as const;
   const harness = {
-    store: new EsdbEventStore(server.connectionString),
+    store: openEventStore(config),
     // A restart of the service: a new client on the same server.
     reopen: async () => {
       await harness.store.close();
-      harness.store = new EsdbEventStore(server.connectionString);
+      harness.store = openEventStore(config);
       return harness.store;
     },
     close: async () => {

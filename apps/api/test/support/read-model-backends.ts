@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { describeOnPostgres } from '@kb/read-models/testing/describe-on-postgres';
 import { ApiUnderTest } from './api-under-test';
 
 /** Where the app under test keeps its read models. */
@@ -60,9 +61,5 @@ function postgres(serverUrl: string): ReadModelBackend {
  */
 export function describeOnReadModelBackends(title: string, suite: (backend: ReadModelBackend) => void): void {
   describe(`${title} (SQLite)`, () => suite(sqlite));
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) describe(`${title} (PostgreSQL)`, () => suite(postgres(url)));
-  else
-    describe.skip(`${title} (PostgreSQL: skipped because TEST_DATABASE_URL is not set)`, () =>
-      suite(postgres('')));
+  describeOnPostgres(`${title} (PostgreSQL)`, (url) => suite(postgres(url)));
 }

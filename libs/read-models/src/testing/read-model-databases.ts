@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createReadModelDataSource, READ_MODEL_ENTITIES } from '../read-model-data-source';
 import { ProjectionCheckpointRow } from '../projector/projection-checkpoint.entity';
+import { describeOnPostgres } from './describe-on-postgres';
 
 /** Fresh, migrated read-model databases for a test; `cleanup` removes every one it opened. */
 export interface ReadModelDatabases {
@@ -23,11 +24,7 @@ export function describeOnReadModelDatabases(
   suite: (databases: ReadModelDatabases) => void,
 ): void {
   describe(`${title} (SQLite)`, () => suite(sqliteDatabases()));
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) describe(`${title} (PostgreSQL)`, () => suite(postgresDatabases(url)));
-  else
-    describe.skip(`${title} (PostgreSQL: skipped because TEST_DATABASE_URL is not set)`, () =>
-      suite(postgresDatabases('')));
+  describeOnPostgres(`${title} (PostgreSQL)`, (url) => suite(postgresDatabases(url)));
 }
 
 /**
@@ -38,11 +35,7 @@ export function describeAcrossReadModelDatabases(
   title: string,
   suite: (sqlite: ReadModelDatabases, postgres: ReadModelDatabases) => void,
 ): void {
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) describe(title, () => suite(sqliteDatabases(), postgresDatabases(url)));
-  else
-    describe.skip(`${title} (skipped because TEST_DATABASE_URL is not set)`, () =>
-      suite(sqliteDatabases(), postgresDatabases('')));
+  describeOnPostgres(title, (url) => suite(sqliteDatabases(), postgresDatabases(url)));
 }
 
 function sqliteDatabases(): ReadModelDatabases {
