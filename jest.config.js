@@ -1,5 +1,5 @@
 /**
- * Three tiers, as in docs/architecture: `*.spec.ts` unit tests (pure, fast), `*.int-spec.ts`
+ * Three tiers, as in docs/architecture.md: `*.spec.ts` unit tests (pure, fast), `*.int-spec.ts`
  * against real SQLite / PostgreSQL / the EventStoreDB adapter over real gRPC, and
  * `*.e2e-spec.ts` through HTTP and WebSocket. `npm test` runs all of them.
  */

@@ -11,7 +11,7 @@ export interface CommandContext {
   readonly expectedRevision?: number;
 }
 
-/** The metadata of every event this service writes (architecture notes, "Streams and events"). */
+/** The metadata of every event this service writes (docs/architecture.md, "Streams and events"). */
 export interface EventMetadata extends JsonObject {
   actor: string;
   correlationId: string;

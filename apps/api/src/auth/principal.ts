@@ -8,7 +8,7 @@ export interface Principal {
 
 /**
  * Whether a key of `role` may do what needs `required`. Roles are linear, each including the ones
- * before it: VIEWER < ANALYST < CONTRIBUTOR < ADMIN (docs/architecture, "Roles").
+ * before it: VIEWER < ANALYST < CONTRIBUTOR < ADMIN (docs/architecture.md, "Roles").
  */
 export function roleAllows(role: Role, required: Role): boolean {
   return ROLES_BY_PRIVILEGE.indexOf(role) >= ROLES_BY_PRIVILEGE.indexOf(required);

@@ -76,5 +76,5 @@ export type Priority = (typeof PRIORITIES)[number];
 /** The roles of API keys, in the contract's enum order (which is not their order of privilege). */
 export const ROLES = ['VIEWER', 'CONTRIBUTOR', 'ANALYST', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
-/** Least to most privileged; each role includes every role before it (docs/architecture, "Roles"). */
+/** Least to most privileged; each role includes every role before it (docs/architecture.md, "Roles"). */
 export const ROLES_BY_PRIVILEGE: readonly Role[] = ['VIEWER', 'ANALYST', 'CONTRIBUTOR', 'ADMIN'];
