@@ -34,6 +34,23 @@ export class StreamWrite<
   }
 }
 
+/**
+ * The StreamWrite maker of one stream: `incidentWrite(command, caller, input)` sends the command to
+ * the stream of the entity it names.
+ */
+export function streamWriter<
+  DomainCommand extends { type: string },
+  Event extends { type: string; data: unknown },
+  State,
+>(stream: StreamDefinition<DomainCommand, Event, State>, entityIdOf: (command: DomainCommand) => string) {
+  return (
+    command: DomainCommand,
+    caller: Caller,
+    input: WriteOptions,
+  ): StreamWrite<DomainCommand, Event, State> =>
+    new StreamWrite(stream, entityIdOf(command), command, caller, input);
+}
+
 type AnyStreamWrite = StreamWrite<{ type: string }, { type: string; data: unknown }, unknown>;
 
 /** The one handler of every StreamWrite: load, decide and append, through the executor. */

@@ -5,7 +5,7 @@ import {
   type ActionItemState,
   type CommandFields,
 } from '@kb/domain';
-import { StreamWrite, type Caller, type OutcomeOf, type WriteOptions } from '@kb/event-sourcing';
+import { streamWriter, type OutcomeOf, type StreamWrite } from '@kb/event-sourcing';
 
 export type ActionItemOutcome = OutcomeOf<typeof actionItemStream>;
 export type ActionItemWrite = StreamWrite<ActionItemCommand, ActionItemEvent, ActionItemState>;
@@ -16,11 +16,5 @@ export type ActionItemWrite = StreamWrite<ActionItemCommand, ActionItemEvent, Ac
  */
 export type ActionItemInput<Type extends ActionItemCommand['type']> = CommandFields<ActionItemCommand, Type>;
 
-/** An action-item command on the stream of the action item it names, sent with the caller's input. */
-export function actionItemWrite(
-  command: ActionItemCommand,
-  caller: Caller,
-  input: WriteOptions,
-): ActionItemWrite {
-  return new StreamWrite(actionItemStream, command.actionItemId, command, caller, input);
-}
+/** A command on the stream of the action item it names, sent with the caller's input. */
+export const actionItemWrite = streamWriter(actionItemStream, (command) => command.actionItemId);

@@ -1,13 +1,11 @@
 import { apiKeyStream, type ApiKeyCommand, type ApiKeyEvent, type ApiKeyState } from '@kb/domain';
-import { StreamWrite, type Caller, type OutcomeOf, type WriteOptions } from '@kb/event-sourcing';
+import { streamWriter, type OutcomeOf, type StreamWrite } from '@kb/event-sourcing';
 
 export type ApiKeyOutcome = OutcomeOf<typeof apiKeyStream>;
 export type ApiKeyWrite = StreamWrite<ApiKeyCommand, ApiKeyEvent, ApiKeyState>;
 
 /** A command on the stream of the API key it names, sent with the caller's input. */
-export function apiKeyWrite(command: ApiKeyCommand, caller: Caller, input: WriteOptions): ApiKeyWrite {
-  return new StreamWrite(apiKeyStream, command.apiKeyId, command, caller, input);
-}
+export const apiKeyWrite = streamWriter(apiKeyStream, (command) => command.apiKeyId);
 
 /** The outcome of createApiKey: the write, plus the secret, which exists nowhere else. */
 export type CreatedApiKeyOutcome = ApiKeyOutcome & { readonly secret: string };

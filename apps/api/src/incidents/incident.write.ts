@@ -5,7 +5,7 @@ import {
   type IncidentEvent,
   type IncidentState,
 } from '@kb/domain';
-import { StreamWrite, type Caller, type OutcomeOf, type WriteOptions } from '@kb/event-sourcing';
+import { streamWriter, type OutcomeOf, type StreamWrite } from '@kb/event-sourcing';
 
 export type IncidentOutcome = OutcomeOf<typeof incidentStream>;
 export type IncidentWrite = StreamWrite<IncidentCommand, IncidentEvent, IncidentState>;
@@ -16,7 +16,5 @@ export type IncidentWrite = StreamWrite<IncidentCommand, IncidentEvent, Incident
  */
 export type IncidentInput<Type extends IncidentCommand['type']> = CommandFields<IncidentCommand, Type>;
 
-/** An incident command on the stream of the incident it names, sent with the caller's input. */
-export function incidentWrite(command: IncidentCommand, caller: Caller, input: WriteOptions): IncidentWrite {
-  return new StreamWrite(incidentStream, command.incidentId, command, caller, input);
-}
+/** A command on the stream of the incident it names, sent with the caller's input. */
+export const incidentWrite = streamWriter(incidentStream, (command) => command.incidentId);
