@@ -5,7 +5,7 @@ import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { FactorCategoryEnum, FindingKindEnum } from '../../graphql/enums';
 import { Allow } from '../../graphql/roles.guard';
 import { WriteOptionsInput } from '../../graphql/write-options.input';
-import { recordedFindingId } from '../finding-command';
+import { recordedFindingId } from '../finding-ids';
 import { Finding } from '../incident.type';
 import { incidentWrite, type IncidentInput } from '../incident.write';
 import { IncidentReadBack } from '../incident-read-back';
