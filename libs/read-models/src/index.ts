@@ -26,6 +26,7 @@ export * from './api-key/api-key.query';
 export * from './webhook/webhook.entity';
 export * from './webhook/webhook.projection';
 export * from './webhook/webhook.query';
+export * from './webhook-delivery';
 export * from './reports';
 export * from './action-item-history';
 export * from './search';

@@ -10,6 +10,7 @@ import { DeadLetterRow } from './projector/dead-letter.entity';
 import { ProjectionCheckpointRow } from './projector/projection-checkpoint.entity';
 import { SearchDocumentRow } from './search/search-document.entity';
 import { WebhookRow } from './webhook/webhook.entity';
+import { WebhookCheckpointRow, WebhookDeliveryRow } from './webhook-delivery/webhook-delivery.entity';
 import {
   ActionItemHistoryIncidentRow,
   ActionItemVersionRow,
@@ -28,6 +29,8 @@ export const READ_MODEL_ENTITIES = [
   SearchDocumentRow,
   ApiKeyRow,
   WebhookRow,
+  WebhookDeliveryRow,
+  WebhookCheckpointRow,
   ActionItemVersionRow,
   ActionItemHistoryIncidentRow,
 ];

@@ -16,7 +16,7 @@ export class DomainRuleError extends Error {
 
 export class EntityNotFoundError extends Error {
   constructor(
-    readonly entity: 'Incident' | 'Finding' | 'ActionItem' | 'ApiKey' | 'Webhook',
+    readonly entity: 'Incident' | 'Finding' | 'ActionItem' | 'ApiKey' | 'Webhook' | 'WebhookDelivery',
     readonly id: string,
     readonly field: string,
   ) {

@@ -12,6 +12,7 @@ import { ActionItemHistoryIncidentStart1767226650000 } from './1767226650000-act
 import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-times.migration';
 import { RecurrencePairNames1767226800000 } from './1767226800000-recurrence-pair-names.migration';
 import { SearchResultIndex1767226900000 } from './1767226900000-search-result-index.migration';
+import { WebhookDeliveries1767227000000 } from './1767227000000-webhook-deliveries.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const READ_MODEL_MIGRATIONS = [
   ReportBucketTimes1767226700000,
   RecurrencePairNames1767226800000,
   SearchResultIndex1767226900000,
+  WebhookDeliveries1767227000000,
 ];
