@@ -22,6 +22,7 @@ const create = (overrides: Partial<CreateWebhook> = {}): WebhookCommand => ({
   url: ' https://hooks.example.com/kb?team=sre ',
   eventTypes: ['IncidentReported', 'ActionItemCompleted'],
   secret: SECRET,
+  allowPlainHttp: false,
   ...overrides,
 });
 const created: WebhookCreated = {
@@ -40,8 +41,8 @@ const deleted: WebhookDeleted = {
 };
 const del: WebhookCommand = { type: 'DeleteWebhook', webhookId: HOOK };
 
-const urlOf = (url: string) => {
-  const [event] = spec.given([]).when(create({ url })).decision();
+const urlOf = (url: string, allowPlainHttp = false) => {
+  const [event] = spec.given([]).when(create({ url, allowPlainHttp })).decision();
   return (event as WebhookCreated).data.url;
 };
 
@@ -75,12 +76,49 @@ describe('webhook rules', () => {
       ['https://hooks.example.com', 'https://hooks.example.com/'],
       ['HTTPS://Hooks.Example.COM/Path', 'https://hooks.example.com/Path'],
       ['https://hooks.example.com:8443/kb', 'https://hooks.example.com:8443/kb'],
-      ['http://localhost:3001/hook', 'http://localhost:3001/hook'],
-      ['http://127.0.0.1:9000/', 'http://127.0.0.1:9000/'],
-      ['http://[::1]:9000/', 'http://[::1]:9000/'],
       ['https://bücher.example/kb', 'https://xn--bcher-kva.example/kb'],
     ])('takes %s, normalised to %s', (url, normalised) => {
       expect(urlOf(url)).toBe(normalised);
+    });
+
+    it.each([
+      ['http://localhost:3001/hook', 'http://localhost:3001/hook'],
+      ['http://127.0.0.1:9000/', 'http://127.0.0.1:9000/'],
+      ['http://[::1]:9000/', 'http://[::1]:9000/'],
+      ['HTTP://Hooks.Example.com/kb', 'http://hooks.example.com/kb'],
+      ['http://10.0.0.7/kb', 'http://10.0.0.7/kb'],
+      ['https://hooks.example.com/kb', 'https://hooks.example.com/kb'],
+    ])(
+      'takes %s, normalised to %s, when plain http is allowed (tests, local development)',
+      (url, normalised) => {
+        expect(urlOf(url, true)).toBe(normalised);
+      },
+    );
+
+    it.each([
+      'http://hooks.example.com/kb',
+      'http://localhost:3001/hook',
+      'http://127.0.0.1:9000/',
+      'http://[::1]:9000/',
+      'http://10.0.0.7/kb',
+    ])('refuses plain http %s unless the service allows it, saying how', (url) => {
+      spec
+        .given([])
+        .when(create({ url }))
+        .thenThrows(
+          DomainRuleError,
+          'url: must use https:// (plain http:// is allowed only when the service runs with WEBHOOK_ALLOW_PRIVATE=true, for tests and local development)',
+        );
+    });
+
+    it.each([
+      ['ftp://hooks.example.com/kb', 'url: must be an https:// URL (not ftp://)'],
+      ['http://admin:pw@localhost/kb', /url: must not hold credentials/],
+    ])('refuses %j even when plain http is allowed', (url, message) => {
+      spec
+        .given([])
+        .when(create({ url, allowPlainHttp: true }))
+        .thenThrows(DomainRuleError, message);
     });
 
     it.each([
@@ -88,17 +126,10 @@ describe('webhook rules', () => {
       ['   ', 'url: must not be empty'],
       ['hooks.example.com/kb', 'url: must be an absolute URL'],
       ['/kb/hook', 'url: must be an absolute URL'],
-      [
-        'http://hooks.example.com/kb',
-        /url: must use https:\/\/ \(plain http:\/\/ is allowed only to localhost/,
-      ],
-      ['http://localhost.example.com/kb', /url: must use https:\/\//],
-      ['http://10.0.0.7/kb', /url: must use https:\/\//],
       ['ftp://hooks.example.com/kb', 'url: must be an https:// URL (not ftp://)'],
       ['javascript:alert(1)', 'url: must be an https:// URL (not javascript://)'],
       ['https://user:pa55@hooks.example.com/kb', /url: must not hold credentials/],
       ['https://token@hooks.example.com/kb', /url: must not hold credentials/],
-      ['http://admin:pw@localhost/kb', /url: must not hold credentials/],
     ])('refuses %j', (url, message) => {
       spec.given([]).when(create({ url })).thenThrows(DomainRuleError, message);
     });

@@ -40,7 +40,7 @@ describeOnReadModelDatabases('webhook read model', (databases) => {
     const create = (webhookId: string, url: string, eventTypes: string[], name: string) =>
       onWebhook(
         webhookId,
-        { type: 'CreateWebhook', webhookId, url, eventTypes, secret: secretOf(name) },
+        { type: 'CreateWebhook', webhookId, url, eventTypes, secret: secretOf(name), allowPlainHttp: true },
         executor,
       );
     await create(
