@@ -29,7 +29,7 @@ export class AppModule {
         ActionItemsApiModule,
         ReportsModule,
         ApiKeysModule.register(config),
-        WebhooksModule,
+        WebhooksModule.register(config.webhooks),
         EventLogModule,
         SearchModule,
         ProjectionsApiModule,

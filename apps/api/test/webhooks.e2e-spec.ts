@@ -20,19 +20,25 @@ interface Created {
 
 describe('webhooks (over HTTP)', () => {
   jest.setTimeout(60_000);
+  /** As in tests and local development: WEBHOOK_ALLOW_PRIVATE=true, plain http:// is taken. */
   let api: ApiUnderTest;
+  /** As in production: WEBHOOK_ALLOW_PRIVATE=false (the default), only https://. */
+  let strict: ApiUnderTest;
 
   beforeAll(async () => {
-    api = await ApiUnderTest.start();
+    [api, strict] = await Promise.all([
+      ApiUnderTest.start({ WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      ApiUnderTest.start({ WEBHOOK_ALLOW_PRIVATE: 'false' }),
+    ]);
   });
 
   afterAll(async () => {
-    await api?.stop();
+    await Promise.all([api?.stop(), strict?.stop()]);
   });
 
   const create = async (url: string, eventTypes: string[] = []) =>
     (await api.data<Created>(CREATE, { input: { url, eventTypes } })).createWebhook;
-  const list = async () => (await api.data<{ webhooks: WebhookJson[] }>(LIST)).webhooks;
+  const list = async (on = api) => (await on.data<{ webhooks: WebhookJson[] }>(LIST)).webhooks;
 
   it('creates a webhook and shows its signing secret once: never in the list, nor in the event log', async () => {
     const before = Date.now();
@@ -40,7 +46,9 @@ describe('webhooks (over HTTP)', () => {
       'IncidentReported',
       'PostmortemPublished',
     ]);
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // Standard base64, as the Standard Webhooks libraries read it (docs/adr/0006-webhook-secrets.md).
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
     expect(webhook).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       url: 'https://hooks.example.com/kb',
@@ -119,7 +127,9 @@ describe('webhooks (over HTTP)', () => {
   );
 
   it.each([
-    ['http://hooks.example.com/kb', [], 'url', /must use https:\/\//],
+    ['http://hooks.example.com/kb', [], 'url', /must use https:\/\/ \(.*WEBHOOK_ALLOW_PRIVATE=true/],
+    ['http://localhost:9000/dev', [], 'url', /must use https:\/\//],
+    ['http://127.0.0.1:9001/dev', [], 'url', /must use https:\/\//],
     ['hooks.example.com/kb', [], 'url', /must be an absolute URL/],
     ['ftp://hooks.example.com/kb', [], 'url', /must be an https:\/\/ URL/],
     [`https://hooks.example.com/${'x'.repeat(2100)}`, [], 'url', /at most 2048 characters/],
@@ -137,18 +147,30 @@ describe('webhooks (over HTTP)', () => {
       /named already/,
     ],
   ])(
-    'refuses url %s with eventTypes %j as BAD_USER_INPUT naming %s',
+    'refuses url %s with eventTypes %j as BAD_USER_INPUT naming %s (WEBHOOK_ALLOW_PRIVATE=false)',
     async (url, eventTypes, field, rule) => {
-      const before = (await list()).length;
-      const response = await api.graphql(CREATE, { input: { url, eventTypes } });
+      const before = (await list(strict)).length;
+      const response = await strict.graphql(CREATE, { input: { url, eventTypes } });
       expect(response.body.data).toBeNull();
       expect(response.body.errors?.[0]).toMatchObject({
         message: expect.stringMatching(rule),
         extensions: { code: 'BAD_USER_INPUT', field },
       });
-      expect((await list()).length).toBe(before);
+      expect((await list(strict)).length).toBe(before);
     },
   );
+
+  it('takes plain http:// to any host when WEBHOOK_ALLOW_PRIVATE=true, but still no other scheme', async () => {
+    const { webhook } = await create('http://Hooks.Example.com/kb');
+    expect(webhook.url).toBe('http://hooks.example.com/kb');
+    const response = await api.graphql(CREATE, {
+      input: { url: 'ftp://hooks.example.com/kb', eventTypes: [] },
+    });
+    expect(response.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/must be an https:\/\/ URL \(not ftp:\/\/\)/),
+      extensions: { code: 'BAD_USER_INPUT', field: 'url' },
+    });
+  });
 
   it('refuses credentials in the URL without echoing them', async () => {
     const response = await api.graphql(CREATE, {

@@ -10,7 +10,19 @@ describe('loadConfig', () => {
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
       graphql: { introspection: false, includeStackTraces: false, maxInFlight: 256 },
+      webhooks: { allowPrivate: false },
     });
+  });
+
+  it('allows private webhook addresses and plain http only with WEBHOOK_ALLOW_PRIVATE=true', () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: ' TRUE ' }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' }).webhooks.allowPrivate).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: '' }).webhooks.allowPrivate).toBe(false);
+    for (const bad of ['yes', '1', 'on', 'ture'])
+      expect(configErrorOf({ WEBHOOK_ALLOW_PRIVATE: bad }).problems).toEqual([
+        `WEBHOOK_ALLOW_PRIVATE must be 'true' or 'false', not '${bad}'.`,
+      ]);
   });
 
   it('takes GRAPHQL_MAX_IN_FLIGHT as a whole number from 1, and says so otherwise', () => {

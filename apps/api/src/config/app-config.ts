@@ -20,6 +20,13 @@ export interface AppConfig {
     /** GRAPHQL_MAX_IN_FLIGHT: requests worked on at once; the next get 503 (see http/load-shedding.ts). */
     readonly maxInFlight: number;
   };
+  readonly webhooks: {
+    /**
+     * WEBHOOK_ALLOW_PRIVATE (default false): plain `http://` webhook URLs, and deliveries to loopback,
+     * private, link-local and metadata addresses. For tests and local development only.
+     */
+    readonly allowPrivate: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -84,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['true', 'false'].includes(introspectionText))
     problems.push(`GRAPHQL_INTROSPECTION must be 'true' or 'false', not '${introspectionText}'.`);
 
+  // Off unless asked for: with it, an ADMIN key can make the service send requests into its own
+  // network (request forgery). Only a clear 'true' or 'false'; a typo must not silently pick one.
+  const allowPrivateText = (value('WEBHOOK_ALLOW_PRIVATE') ?? 'false').toLowerCase();
+  if (!['true', 'false'].includes(allowPrivateText))
+    problems.push(`WEBHOOK_ALLOW_PRIVATE must be 'true' or 'false', not '${allowPrivateText.slice(0, 40)}'.`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -102,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       includeStackTraces: value('NODE_ENV') === 'development',
       maxInFlight,
     },
+    webhooks: { allowPrivate: allowPrivateText === 'true' },
   };
 }
 

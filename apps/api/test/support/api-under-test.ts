@@ -33,14 +33,22 @@ export class ApiUnderTest {
     readonly dataDir: string,
   ) {}
 
-  /** `logger`: where the service's log goes (by default nowhere). */
+  /**
+   * `logger`: where the service's log goes (by default nowhere). Like local development, it runs with
+   * WEBHOOK_ALLOW_PRIVATE=true (webhooks to receivers on 127.0.0.1) unless `env` says otherwise.
+   */
   static async start(
     env: NodeJS.ProcessEnv = {},
     options: { logger?: LoggerService } = {},
   ): Promise<ApiUnderTest> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'));
     const app = await createApp(
-      loadConfig({ DATA_DIR: dataDir, KB_BOOTSTRAP_API_KEY: ADMIN_SECRET, ...env }),
+      loadConfig({
+        DATA_DIR: dataDir,
+        KB_BOOTSTRAP_API_KEY: ADMIN_SECRET,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        ...env,
+      }),
       {
         logger: options.logger ?? false,
       },

@@ -3,6 +3,7 @@ import { deciderSpecification, NOW } from '../testing/decider-specification';
 import { webhookCatalogue } from './webhook.catalogue';
 import { decideWebhook, WEBHOOK_EVENT_TYPES, type WebhookCommand } from './webhook.decider';
 import type { WebhookCreated, WebhookDeleted, WebhookEvent } from './webhook.events';
+import { isLegacyWebhookSecret, isStandardWebhookSecret } from './webhook.secret-format';
 import { evolveWebhook, initialWebhookState, type WebhookState } from './webhook.state';
 
 const spec = deciderSpecification<WebhookCommand, WebhookEvent, WebhookState>({
@@ -12,7 +13,9 @@ const spec = deciderSpecification<WebhookCommand, WebhookEvent, WebhookState>({
 });
 
 const HOOK = '7d1f0b52-52c4-4d5e-9a7e-6f3f1f1f0001';
-const SECRET = `whsec_${'A'.repeat(42)}Q`;
+const SECRET = `whsec_${'A'.repeat(42)}Q=`;
+/** A secret of a webhook created before 2026-12-02: base64url, no padding. */
+const LEGACY_SECRET = `whsec_${'A'.repeat(42)}Q`;
 const LATER = new Date('2026-03-02T08:00:00.000Z');
 
 type CreateWebhook = Extract<WebhookCommand, { type: 'CreateWebhook' }>;
@@ -22,6 +25,7 @@ const create = (overrides: Partial<CreateWebhook> = {}): WebhookCommand => ({
   url: ' https://hooks.example.com/kb?team=sre ',
   eventTypes: ['IncidentReported', 'ActionItemCompleted'],
   secret: SECRET,
+  allowPlainHttp: false,
   ...overrides,
 });
 const created: WebhookCreated = {
@@ -40,8 +44,8 @@ const deleted: WebhookDeleted = {
 };
 const del: WebhookCommand = { type: 'DeleteWebhook', webhookId: HOOK };
 
-const urlOf = (url: string) => {
-  const [event] = spec.given([]).when(create({ url })).decision();
+const urlOf = (url: string, allowPlainHttp = false) => {
+  const [event] = spec.given([]).when(create({ url, allowPlainHttp })).decision();
   return (event as WebhookCreated).data.url;
 };
 
@@ -75,12 +79,49 @@ describe('webhook rules', () => {
       ['https://hooks.example.com', 'https://hooks.example.com/'],
       ['HTTPS://Hooks.Example.COM/Path', 'https://hooks.example.com/Path'],
       ['https://hooks.example.com:8443/kb', 'https://hooks.example.com:8443/kb'],
-      ['http://localhost:3001/hook', 'http://localhost:3001/hook'],
-      ['http://127.0.0.1:9000/', 'http://127.0.0.1:9000/'],
-      ['http://[::1]:9000/', 'http://[::1]:9000/'],
       ['https://bücher.example/kb', 'https://xn--bcher-kva.example/kb'],
     ])('takes %s, normalised to %s', (url, normalised) => {
       expect(urlOf(url)).toBe(normalised);
+    });
+
+    it.each([
+      ['http://localhost:3001/hook', 'http://localhost:3001/hook'],
+      ['http://127.0.0.1:9000/', 'http://127.0.0.1:9000/'],
+      ['http://[::1]:9000/', 'http://[::1]:9000/'],
+      ['HTTP://Hooks.Example.com/kb', 'http://hooks.example.com/kb'],
+      ['http://10.0.0.7/kb', 'http://10.0.0.7/kb'],
+      ['https://hooks.example.com/kb', 'https://hooks.example.com/kb'],
+    ])(
+      'takes %s, normalised to %s, when plain http is allowed (tests, local development)',
+      (url, normalised) => {
+        expect(urlOf(url, true)).toBe(normalised);
+      },
+    );
+
+    it.each([
+      'http://hooks.example.com/kb',
+      'http://localhost:3001/hook',
+      'http://127.0.0.1:9000/',
+      'http://[::1]:9000/',
+      'http://10.0.0.7/kb',
+    ])('refuses plain http %s unless the service allows it, saying how', (url) => {
+      spec
+        .given([])
+        .when(create({ url }))
+        .thenThrows(
+          DomainRuleError,
+          'url: must use https:// (plain http:// is allowed only when the service runs with WEBHOOK_ALLOW_PRIVATE=true, for tests and local development)',
+        );
+    });
+
+    it.each([
+      ['ftp://hooks.example.com/kb', 'url: must be an https:// URL (not ftp://)'],
+      ['http://admin:pw@localhost/kb', /url: must not hold credentials/],
+    ])('refuses %j even when plain http is allowed', (url, message) => {
+      spec
+        .given([])
+        .when(create({ url, allowPlainHttp: true }))
+        .thenThrows(DomainRuleError, message);
     });
 
     it.each([
@@ -88,17 +129,10 @@ describe('webhook rules', () => {
       ['   ', 'url: must not be empty'],
       ['hooks.example.com/kb', 'url: must be an absolute URL'],
       ['/kb/hook', 'url: must be an absolute URL'],
-      [
-        'http://hooks.example.com/kb',
-        /url: must use https:\/\/ \(plain http:\/\/ is allowed only to localhost/,
-      ],
-      ['http://localhost.example.com/kb', /url: must use https:\/\//],
-      ['http://10.0.0.7/kb', /url: must use https:\/\//],
       ['ftp://hooks.example.com/kb', 'url: must be an https:// URL (not ftp://)'],
       ['javascript:alert(1)', 'url: must be an https:// URL (not javascript://)'],
       ['https://user:pa55@hooks.example.com/kb', /url: must not hold credentials/],
       ['https://token@hooks.example.com/kb', /url: must not hold credentials/],
-      ['http://admin:pw@localhost/kb', /url: must not hold credentials/],
     ])('refuses %j', (url, message) => {
       spec.given([]).when(create({ url })).thenThrows(DomainRuleError, message);
     });
@@ -170,12 +204,58 @@ describe('webhook rules', () => {
     });
   });
 
-  it('refuses a secret of the wrong shape without echoing it', () => {
-    for (const secret of ['', 'whsec_short', `kb_${'A'.repeat(43)}`, `whsec_${'A'.repeat(42)}=`]) {
-      const run = spec.given([]).when(create({ secret })).decision;
-      expect(run).toThrow(/secret: must be whsec_ and 32 bytes in base64url/);
-      if (secret) expect(run).not.toThrow(secret);
-    }
+  describe('the secret', () => {
+    const secretOf = (bytes: number, fill = 0xfb) => `whsec_${Buffer.alloc(bytes, fill).toString('base64')}`;
+
+    it.each([
+      ['32 bytes, as new secrets are', secretOf(32)],
+      ['24 bytes, the least', secretOf(24)],
+      ['64 bytes, the most', secretOf(64)],
+      ['with + and /', secretOf(33, 0xfb)],
+    ])('takes %s in standard base64', (_, secret) => {
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      const [event] = spec.given([]).when(create({ secret })).decision();
+      expect(event.data).toMatchObject({ secret });
+    });
+
+    it('refuses one of the wrong shape without echoing it', () => {
+      for (const secret of [
+        '',
+        'whsec_short',
+        `kb_${'A'.repeat(43)}=`,
+        `whsec_${'A'.repeat(42)}=`,
+        secretOf(23),
+        secretOf(65),
+        secretOf(32).replace(/=$/, ''),
+        secretOf(32, 0xfb).replace(/\+/g, '-').replace(/\//g, '_'),
+        ` ${SECRET}`,
+      ]) {
+        const run = spec.given([]).when(create({ secret })).decision;
+        expect(run).toThrow('secret: must be whsec_ and 24 to 64 bytes in standard base64, with its padding');
+        if (secret) expect(run).not.toThrow(secret);
+      }
+    });
+
+    it('gives no new webhook a secret in the base64url form of webhooks created before 2026-12-02', () => {
+      expect(isLegacyWebhookSecret(LEGACY_SECRET)).toBe(true);
+      spec
+        .given([])
+        .when(create({ secret: LEGACY_SECRET }))
+        .thenThrows(DomainRuleError, /secret: must be whsec_ and 24 to 64 bytes in standard base64/);
+    });
+
+    it('tells the two forms apart, and never takes one for the other', () => {
+      expect(isStandardWebhookSecret(SECRET)).toBe(true);
+      expect(isLegacyWebhookSecret(SECRET)).toBe(false);
+      expect(isStandardWebhookSecret(LEGACY_SECRET)).toBe(false);
+      expect(isLegacyWebhookSecret(`whsec_${'-_'.repeat(21)}A`)).toBe(true);
+      expect(isLegacyWebhookSecret(`whsec_${'+/'.repeat(21)}A`)).toBe(false);
+    });
+  });
+
+  it('folds a webhook created before 2026-12-02 with its base64url secret as it was', () => {
+    const old: WebhookCreated = { ...created, data: { ...created.data, secret: LEGACY_SECRET } };
+    expect(evolveWebhook(initialWebhookState, old)).toMatchObject({ exists: true, secret: LEGACY_SECRET });
   });
 
   it('refuses to create a webhook whose id is taken', () => {

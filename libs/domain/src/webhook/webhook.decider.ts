@@ -2,6 +2,11 @@ import { actionItemCatalogue } from '../action-item/action-item.catalogue';
 import { incidentCatalogue } from '../incident/incident.catalogue';
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import type { WebhookEvent } from './webhook.events';
+import {
+  isStandardWebhookSecret,
+  WEBHOOK_SECRET_MAX_BYTES,
+  WEBHOOK_SECRET_MIN_BYTES,
+} from './webhook.secret-format';
 import type { WebhookState } from './webhook.state';
 
 export const WEBHOOK_URL_MAX = 2048;
@@ -14,19 +19,22 @@ export const WEBHOOK_EVENT_TYPES: readonly string[] = [
 ];
 const KNOWN_EVENT_TYPES = new Set(WEBHOOK_EVENT_TYPES);
 
-/** Hosts to which plain `http://` is allowed: this machine only, for development. */
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** `whsec_` and 32 bytes in base64url (43 characters, no padding). */
-const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9_-]{43}$/;
-
 /**
  * The commands of a webhook registration's stream. A webhook is created with a URL, the event types
  * it wants (none: all) and its signing secret (generated outside the domain), and can be deleted.
+ * `allowPlainHttp` is the service's setting (WEBHOOK_ALLOW_PRIVATE), not the caller's: whether a
+ * plain `http://` URL is taken (tests and local development) or only `https://`.
  * Deleting is idempotent and final: deleting a deleted webhook decides nothing and the first
  * deletedAt stays; there is no undelete (create a new webhook, with a new secret).
  */
 export type WebhookCommand = { webhookId: string } & (
-  | { type: 'CreateWebhook'; url: string; eventTypes: readonly string[]; secret: string }
+  | {
+      type: 'CreateWebhook';
+      url: string;
+      eventTypes: readonly string[];
+      secret: string;
+      allowPlainHttp: boolean;
+    }
   | { type: 'DeleteWebhook' }
 );
 
@@ -40,7 +48,7 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState, now:
           type: 'WebhookCreated',
           data: {
             webhookId: command.webhookId,
-            url: checkWebhookUrl(command.url),
+            url: checkWebhookUrl(command.url, command.allowPlainHttp),
             eventTypes: checkWebhookEventTypes(command.eventTypes),
             secret: checkWebhookSecret(command.secret),
             createdAt: now.toISOString(),
@@ -57,12 +65,14 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState, now:
 }
 
 /**
- * An absolute `https://` URL of at most 2048 characters, without credentials. Plain `http://` is
- * allowed only to localhost, 127.0.0.1 or [::1], for development. Returns the URL normalised (as
- * WHATWG URL serialises it: lowercase scheme and host, punycode, a path of at least `/`). Messages
- * never echo the URL, which might hold a password.
+ * An absolute `https://` URL of at most 2048 characters, without credentials; also a plain `http://`
+ * one, to any host, when `allowPlainHttp` (the service runs with WEBHOOK_ALLOW_PRIVATE=true, for
+ * tests and local development). Returns the URL normalised (as WHATWG URL serialises it: lowercase
+ * scheme and host, punycode, a path of at least `/`). Messages never echo the URL, which might hold
+ * a password. Which addresses the host may resolve to is checked at delivery, not here: a name's
+ * addresses can change after creation.
  */
-export function checkWebhookUrl(value: string): string {
+export function checkWebhookUrl(value: string, allowPlainHttp: boolean): string {
   const text = value.trim();
   if (text.length === 0) throw new DomainRuleError('url', 'must not be empty');
   if (text.length > WEBHOOK_URL_MAX)
@@ -73,14 +83,13 @@ export function checkWebhookUrl(value: string): string {
   } catch {
     throw new DomainRuleError('url', 'must be an absolute URL such as https://hooks.example.com/kb');
   }
-  const local = LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+  if (url.protocol === 'http:' && !allowPlainHttp)
     throw new DomainRuleError(
       'url',
-      url.protocol === 'http:'
-        ? 'must use https:// (plain http:// is allowed only to localhost, 127.0.0.1 or [::1], for development)'
-        : `must be an https:// URL (not ${url.protocol.slice(0, 20)}//)`,
+      'must use https:// (plain http:// is allowed only when the service runs with WEBHOOK_ALLOW_PRIVATE=true, for tests and local development)',
     );
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new DomainRuleError('url', `must be an https:// URL (not ${url.protocol.slice(0, 20)}//)`);
   if (url.username !== '' || url.password !== '')
     throw new DomainRuleError(
       'url',
@@ -119,10 +128,19 @@ export function checkWebhookEventTypes(values: readonly string[]): string[] {
   return [...values];
 }
 
+/**
+ * A new webhook's secret is in the standard form: `whsec_` and standard base64 of 24 to 64 bytes,
+ * which the Standard Webhooks libraries read. Secrets of webhooks created before 2026-12-02
+ * (base64url) stay in their events and still sign (see webhook.secret-format.ts), but no new webhook
+ * gets one.
+ */
 function checkWebhookSecret(value: string): string {
   // Not user input: a wrong value is a bug of the caller. The message never echoes the value.
-  if (!WEBHOOK_SECRET.test(value))
-    throw new DomainRuleError('secret', 'must be whsec_ and 32 bytes in base64url (43 characters)');
+  if (!isStandardWebhookSecret(value))
+    throw new DomainRuleError(
+      'secret',
+      `must be whsec_ and ${WEBHOOK_SECRET_MIN_BYTES} to ${WEBHOOK_SECRET_MAX_BYTES} bytes in standard base64, with its padding`,
+    );
   return value;
 }
 
