@@ -46,7 +46,9 @@ describe('webhooks (over HTTP)', () => {
       'IncidentReported',
       'PostmortemPublished',
     ]);
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // Standard base64, as the Standard Webhooks libraries read it (docs/adr/0006-webhook-secrets.md).
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
     expect(webhook).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       url: 'https://hooks.example.com/kb',

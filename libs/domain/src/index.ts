@@ -23,6 +23,7 @@ export * from './api-key/api-key.stream';
 export * from './webhook/webhook.events';
 export * from './webhook/webhook.state';
 export * from './webhook/webhook.decider';
+export * from './webhook/webhook.secret-format';
 export * from './webhook/webhook.catalogue';
 export * from './webhook/webhook.stream';
 export * from './blameless/blameless-hints';

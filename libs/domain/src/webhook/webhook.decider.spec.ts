@@ -3,6 +3,7 @@ import { deciderSpecification, NOW } from '../testing/decider-specification';
 import { webhookCatalogue } from './webhook.catalogue';
 import { decideWebhook, WEBHOOK_EVENT_TYPES, type WebhookCommand } from './webhook.decider';
 import type { WebhookCreated, WebhookDeleted, WebhookEvent } from './webhook.events';
+import { isLegacyWebhookSecret, isStandardWebhookSecret } from './webhook.secret-format';
 import { evolveWebhook, initialWebhookState, type WebhookState } from './webhook.state';
 
 const spec = deciderSpecification<WebhookCommand, WebhookEvent, WebhookState>({
@@ -12,7 +13,9 @@ const spec = deciderSpecification<WebhookCommand, WebhookEvent, WebhookState>({
 });
 
 const HOOK = '7d1f0b52-52c4-4d5e-9a7e-6f3f1f1f0001';
-const SECRET = `whsec_${'A'.repeat(42)}Q`;
+const SECRET = `whsec_${'A'.repeat(42)}Q=`;
+/** A secret of a webhook created before 2026-12-02: base64url, no padding. */
+const LEGACY_SECRET = `whsec_${'A'.repeat(42)}Q`;
 const LATER = new Date('2026-03-02T08:00:00.000Z');
 
 type CreateWebhook = Extract<WebhookCommand, { type: 'CreateWebhook' }>;
@@ -201,12 +204,58 @@ describe('webhook rules', () => {
     });
   });
 
-  it('refuses a secret of the wrong shape without echoing it', () => {
-    for (const secret of ['', 'whsec_short', `kb_${'A'.repeat(43)}`, `whsec_${'A'.repeat(42)}=`]) {
-      const run = spec.given([]).when(create({ secret })).decision;
-      expect(run).toThrow(/secret: must be whsec_ and 32 bytes in base64url/);
-      if (secret) expect(run).not.toThrow(secret);
-    }
+  describe('the secret', () => {
+    const secretOf = (bytes: number, fill = 0xfb) => `whsec_${Buffer.alloc(bytes, fill).toString('base64')}`;
+
+    it.each([
+      ['32 bytes, as new secrets are', secretOf(32)],
+      ['24 bytes, the least', secretOf(24)],
+      ['64 bytes, the most', secretOf(64)],
+      ['with + and /', secretOf(33, 0xfb)],
+    ])('takes %s in standard base64', (_, secret) => {
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      const [event] = spec.given([]).when(create({ secret })).decision();
+      expect(event.data).toMatchObject({ secret });
+    });
+
+    it('refuses one of the wrong shape without echoing it', () => {
+      for (const secret of [
+        '',
+        'whsec_short',
+        `kb_${'A'.repeat(43)}=`,
+        `whsec_${'A'.repeat(42)}=`,
+        secretOf(23),
+        secretOf(65),
+        secretOf(32).replace(/=$/, ''),
+        secretOf(32, 0xfb).replace(/\+/g, '-').replace(/\//g, '_'),
+        ` ${SECRET}`,
+      ]) {
+        const run = spec.given([]).when(create({ secret })).decision;
+        expect(run).toThrow('secret: must be whsec_ and 24 to 64 bytes in standard base64, with its padding');
+        if (secret) expect(run).not.toThrow(secret);
+      }
+    });
+
+    it('gives no new webhook a secret in the base64url form of webhooks created before 2026-12-02', () => {
+      expect(isLegacyWebhookSecret(LEGACY_SECRET)).toBe(true);
+      spec
+        .given([])
+        .when(create({ secret: LEGACY_SECRET }))
+        .thenThrows(DomainRuleError, /secret: must be whsec_ and 24 to 64 bytes in standard base64/);
+    });
+
+    it('tells the two forms apart, and never takes one for the other', () => {
+      expect(isStandardWebhookSecret(SECRET)).toBe(true);
+      expect(isLegacyWebhookSecret(SECRET)).toBe(false);
+      expect(isStandardWebhookSecret(LEGACY_SECRET)).toBe(false);
+      expect(isLegacyWebhookSecret(`whsec_${'-_'.repeat(21)}A`)).toBe(true);
+      expect(isLegacyWebhookSecret(`whsec_${'+/'.repeat(21)}A`)).toBe(false);
+    });
+  });
+
+  it('folds a webhook created before 2026-12-02 with its base64url secret as it was', () => {
+    const old: WebhookCreated = { ...created, data: { ...created.data, secret: LEGACY_SECRET } };
+    expect(evolveWebhook(initialWebhookState, old)).toMatchObject({ exists: true, secret: LEGACY_SECRET });
   });
 
   it('refuses to create a webhook whose id is taken', () => {

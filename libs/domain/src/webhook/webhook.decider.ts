@@ -2,6 +2,11 @@ import { actionItemCatalogue } from '../action-item/action-item.catalogue';
 import { incidentCatalogue } from '../incident/incident.catalogue';
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import type { WebhookEvent } from './webhook.events';
+import {
+  isStandardWebhookSecret,
+  WEBHOOK_SECRET_MAX_BYTES,
+  WEBHOOK_SECRET_MIN_BYTES,
+} from './webhook.secret-format';
 import type { WebhookState } from './webhook.state';
 
 export const WEBHOOK_URL_MAX = 2048;
@@ -13,9 +18,6 @@ export const WEBHOOK_EVENT_TYPES: readonly string[] = [
   ...Object.keys(actionItemCatalogue.versions),
 ];
 const KNOWN_EVENT_TYPES = new Set(WEBHOOK_EVENT_TYPES);
-
-/** `whsec_` and 32 bytes in base64url (43 characters, no padding). */
-const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9_-]{43}$/;
 
 /**
  * The commands of a webhook registration's stream. A webhook is created with a URL, the event types
@@ -126,10 +128,19 @@ export function checkWebhookEventTypes(values: readonly string[]): string[] {
   return [...values];
 }
 
+/**
+ * A new webhook's secret is in the standard form: `whsec_` and standard base64 of 24 to 64 bytes,
+ * which the Standard Webhooks libraries read. Secrets of webhooks created before 2026-12-02
+ * (base64url) stay in their events and still sign (see webhook.secret-format.ts), but no new webhook
+ * gets one.
+ */
 function checkWebhookSecret(value: string): string {
   // Not user input: a wrong value is a bug of the caller. The message never echoes the value.
-  if (!WEBHOOK_SECRET.test(value))
-    throw new DomainRuleError('secret', 'must be whsec_ and 32 bytes in base64url (43 characters)');
+  if (!isStandardWebhookSecret(value))
+    throw new DomainRuleError(
+      'secret',
+      `must be whsec_ and ${WEBHOOK_SECRET_MIN_BYTES} to ${WEBHOOK_SECRET_MAX_BYTES} bytes in standard base64, with its padding`,
+    );
   return value;
 }
 

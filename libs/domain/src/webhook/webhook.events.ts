@@ -16,7 +16,10 @@ export interface WebhookCreated {
     url: string;
     /** Event type names to deliver, in the order given; empty means every event type. */
     eventTypes: string[];
-    /** The signing secret: `whsec_` and 32 random bytes in base64url. Never served after creation. */
+    /**
+     * The signing secret: `whsec_` and 32 random bytes in standard base64 (before 2026-12-02, in
+     * base64url without padding: see webhook.secret-format.ts). Never served after creation.
+     */
     secret: string;
     createdAt: string;
   };

@@ -8,7 +8,7 @@ import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-mo
 import { WebhookProjection } from './webhook.projection';
 import { findWebhookById, listWebhooks } from './webhook.query';
 
-const secretOf = (name: string) => `whsec_${name.padEnd(43, 'A')}`;
+const secretOf = (name: string) => `whsec_${name.padEnd(43, 'A')}=`;
 
 describeOnReadModelDatabases('webhook read model', (databases) => {
   jest.setTimeout(30_000);
