@@ -6,7 +6,7 @@ export { WEBHOOK_SECRET_PREFIX };
 
 /**
  * A new signing secret: `whsec_` and 32 random bytes (256 bits) in standard base64 with its padding
- * (49 characters in all), the form the Standard Webhooks reference libraries read
+ * (50 characters in all), the form the Standard Webhooks reference libraries read
  * (`new Webhook('whsec_…')`).
  */
 export function generateWebhookSecret(): string {
