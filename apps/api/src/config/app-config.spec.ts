@@ -10,8 +10,39 @@ describe('loadConfig', () => {
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
       bootstrapApiKey: undefined,
       graphql: { introspection: false, includeStackTraces: false, maxInFlight: 256 },
-      webhooks: { allowPrivate: false },
+      webhooks: {
+        allowPrivate: false,
+        timeoutMs: 10_000,
+        firstRetryMs: 1_000,
+        maxRetryDelayMs: 3_600_000,
+        retryWindowMs: 86_400_000,
+      },
     });
+  });
+
+  it('reads the webhook delivery timing, and says which variable is wrong and why', () => {
+    expect(
+      loadConfig({
+        WEBHOOK_TIMEOUT_MS: '2500',
+        WEBHOOK_FIRST_RETRY_MS: '200',
+        WEBHOOK_MAX_RETRY_DELAY_MS: '5000',
+        WEBHOOK_RETRY_WINDOW_HOURS: '0.5',
+      }).webhooks,
+    ).toMatchObject({
+      timeoutMs: 2_500,
+      firstRetryMs: 200,
+      maxRetryDelayMs: 5_000,
+      retryWindowMs: 1_800_000,
+    });
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '10s' })).toThrow(
+      "WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000, not '10s'.",
+    );
+    expect(() => loadConfig({ WEBHOOK_RETRY_WINDOW_HOURS: '0' })).toThrow(
+      "WEBHOOK_RETRY_WINDOW_HOURS must be a number of hours above 0 and at most 720, not '0'.",
+    );
+    expect(() => loadConfig({ WEBHOOK_FIRST_RETRY_MS: '5000', WEBHOOK_MAX_RETRY_DELAY_MS: '1000' })).toThrow(
+      'WEBHOOK_MAX_RETRY_DELAY_MS must not be below WEBHOOK_FIRST_RETRY_MS.',
+    );
   });
 
   it('allows private webhook addresses and plain http only with WEBHOOK_ALLOW_PRIVATE=true', () => {

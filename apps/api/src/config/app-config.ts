@@ -26,6 +26,14 @@ export interface AppConfig {
      * private, link-local and metadata addresses. For tests and local development only.
      */
     readonly allowPrivate: boolean;
+    /** WEBHOOK_TIMEOUT_MS (default 10,000): one delivery attempt, connect to answer. */
+    readonly timeoutMs: number;
+    /** WEBHOOK_FIRST_RETRY_MS (default 1,000): the wait after a first failure; each later one doubles. */
+    readonly firstRetryMs: number;
+    /** WEBHOOK_MAX_RETRY_DELAY_MS (default 3,600,000): the longest wait between two attempts. */
+    readonly maxRetryDelayMs: number;
+    /** WEBHOOK_RETRY_WINDOW_HOURS (default 24): how long a delivery is retried before it is FAILED. */
+    readonly retryWindowMs: number;
   };
 }
 
@@ -97,6 +105,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['true', 'false'].includes(allowPrivateText))
     problems.push(`WEBHOOK_ALLOW_PRIVATE must be 'true' or 'false', not '${allowPrivateText.slice(0, 40)}'.`);
 
+  // Delivery timing: whole milliseconds within sane bounds, the window in (fractional) hours.
+  const milliseconds = (name: string, fallback: number, min: number, max: number): number => {
+    const text = value(name) ?? String(fallback);
+    const parsed = Number(text);
+    if (!/^\d+$/.test(text) || parsed < min || parsed > max) {
+      problems.push(
+        `${name} must be a whole number of milliseconds from ${min} to ${max}, not '${text.slice(0, 40)}'.`,
+      );
+      return fallback;
+    }
+    return parsed;
+  };
+  const timeoutMs = milliseconds('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
+  const firstRetryMs = milliseconds('WEBHOOK_FIRST_RETRY_MS', 1_000, 10, 3_600_000);
+  const maxRetryDelayMs = milliseconds('WEBHOOK_MAX_RETRY_DELAY_MS', 3_600_000, 10, 86_400_000);
+  if (maxRetryDelayMs < firstRetryMs)
+    problems.push('WEBHOOK_MAX_RETRY_DELAY_MS must not be below WEBHOOK_FIRST_RETRY_MS.');
+  const windowText = value('WEBHOOK_RETRY_WINDOW_HOURS') ?? '24';
+  const windowHours = Number(windowText);
+  if (!/^\d+(\.\d+)?$/.test(windowText) || windowHours <= 0 || windowHours > 24 * 30)
+    problems.push(
+      `WEBHOOK_RETRY_WINDOW_HOURS must be a number of hours above 0 and at most 720, not '${windowText.slice(0, 40)}'.`,
+    );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -115,7 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       includeStackTraces: value('NODE_ENV') === 'development',
       maxInFlight,
     },
-    webhooks: { allowPrivate: allowPrivateText === 'true' },
+    webhooks: {
+      allowPrivate: allowPrivateText === 'true',
+      timeoutMs,
+      firstRetryMs,
+      maxRetryDelayMs,
+      retryWindowMs: Math.round(windowHours * 3_600_000),
+    },
   };
 }
 

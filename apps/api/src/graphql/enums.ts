@@ -13,16 +13,25 @@ import {
   ROLES,
   SEVERITIES,
 } from '@kb/domain';
-import { ACTION_ITEM_DIMENSIONS, TIME_BUCKETS, TREND_DIMENSIONS } from '@kb/read-models';
+import {
+  ACTION_ITEM_DIMENSIONS,
+  TIME_BUCKETS,
+  TREND_DIMENSIONS,
+  WEBHOOK_DELIVERY_STATUSES,
+} from '@kb/read-models';
 
 /** A GraphQL enum whose values are the strings of a domain vocabulary list (no TypeScript enum). */
 function graphqlEnum<Value extends string>(
   name: string,
   values: readonly Value[],
   description?: string,
+  valueDescriptions: Partial<Record<Value, string>> = {},
 ): Record<Value, Value> {
   const enumObject = Object.fromEntries(values.map((value) => [value, value])) as Record<Value, Value>;
-  registerEnumType(enumObject, { name, description });
+  const valuesMap = Object.fromEntries(
+    Object.entries(valueDescriptions).map(([value, text]) => [value, { description: text as string }]),
+  ) as Partial<Record<Value, { description: string }>>;
+  registerEnumType(enumObject, { name, description, valuesMap });
   return enumObject;
 }
 
@@ -46,3 +55,9 @@ export const TrendDimensionEnum = graphqlEnum('TrendDimension', TREND_DIMENSIONS
 export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', ACTION_ITEM_DIMENSIONS);
 
 export const RoleEnum = graphqlEnum('Role', ROLES);
+export const WebhookDeliveryStatusEnum = graphqlEnum(
+  'WebhookDeliveryStatus',
+  WEBHOOK_DELIVERY_STATUSES,
+  undefined,
+  { FAILED: 'Gave up after the retry window; redeliverWebhook sends it again.' },
+);

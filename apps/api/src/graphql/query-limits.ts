@@ -72,6 +72,10 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.projections': 50,
   'Incident.history': 200,
   'ActionItem.history': 200,
+  // Counts a webhook's events after its checkpoint: a read of up to 4,096 events.
+  'Webhook.lag': 100,
+  // A read of one event from the store.
+  'WebhookDelivery.event': 2,
 };
 
 /** Fields that read a whole stream when `asOf` is given (a fold instead of a read-model row). */
@@ -88,7 +92,8 @@ const LIST_ESTIMATES: Readonly<Record<string, number>> = {
   'RecurrenceReport.clusters': 50,
   'RecurrenceCluster.incidents': 20,
   'Query.apiKeys': 50,
-  'Query.webhooks': 50,
+  // Webhooks are few (one per integration): 20, so that each one's deliveries page fits the limit.
+  'Query.webhooks': 20,
   'Query.projections': 10,
   '__Schema.types': 10,
   '__Schema.directives': 4,

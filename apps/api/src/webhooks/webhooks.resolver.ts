@@ -7,6 +7,7 @@ import { callerOf, type ApiContext } from '../graphql/api-context';
 import { Allow } from '../graphql/roles.guard';
 import { DateTimeScalar } from '../graphql/scalars';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
+import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { ReadYourWrites } from '../read-side/read-your-writes';
 import {
   CreateWebhookCommand,
@@ -60,6 +61,7 @@ export class WebhooksResolver {
   constructor(
     private readonly writes: ReadYourWrites,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   @Allow('ADMIN')
@@ -74,14 +76,17 @@ export class WebhooksResolver {
   @Mutation(() => CreatedWebhook, {
     description: 'Registers a webhook; its signing secret is in the response, once.',
   })
-  createWebhook(
+  async createWebhook(
     @Args('input') input: CreateWebhookInput,
     @Context() context: ApiContext,
   ): Promise<CreatedWebhook> {
-    return this.readBack(
+    const created = await this.readBack(
       new CreateWebhookCommand({ url: input.url, eventTypes: input.eventTypes }, callerOf(context)),
       (webhook, outcome) => ({ webhook, secret: outcome.secret }),
     );
+    // Delivery starts now rather than at the next look at the list (from the creation's position).
+    void this.dispatcher.refresh();
+    return created;
   }
 
   @Allow('ADMIN')
@@ -89,14 +94,17 @@ export class WebhooksResolver {
     description:
       'Deletes a webhook for good: nothing is delivered to it any more. Deleting it again changes nothing.',
   })
-  deleteWebhook(
+  async deleteWebhook(
     @Args('id', { type: () => ID }) id: string,
     @Context() context: ApiContext,
   ): Promise<Webhook> {
-    return this.readBack(
+    const deleted = await this.readBack(
       webhookWrite({ type: 'DeleteWebhook', webhookId: id }, callerOf(context), {}),
       (webhook) => webhook,
     );
+    // At once: the attempt in flight is aborted and nothing more is sent to it.
+    await this.dispatcher.stop(id);
+    return deleted;
   }
 
   /**
@@ -126,6 +134,6 @@ export class WebhooksResolver {
 }
 
 /** Only the contract's fields: whatever else a view or row may carry stays on the server. */
-function toWebhook(view: Pick<WebhookView, 'id' | 'url' | 'eventTypes' | 'createdAt'>): Webhook {
+export function toWebhook(view: Pick<WebhookView, 'id' | 'url' | 'eventTypes' | 'createdAt'>): Webhook {
   return { id: view.id, url: view.url, eventTypes: view.eventTypes, createdAt: view.createdAt };
 }

@@ -33,10 +33,14 @@ export class ServiceProcess {
     child.on('exit', (code, signal) => (this.exited = { code, signal }));
   }
 
-  static async start(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  /** With `on`, a service stopped (or killed) before is started again on its DATA_DIR and port. */
+  static async start(
+    env: NodeJS.ProcessEnv,
+    on?: { dataDir: string; port: number },
+  ): Promise<ServiceProcess> {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'pipe' });
-    const dataDir = mkdtempSync(join(tmpdir(), 'kb-process-'));
-    const port = await freePort();
+    const dataDir = on?.dataDir ?? mkdtempSync(join(tmpdir(), 'kb-process-'));
+    const port = on?.port ?? (await freePort());
     const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...env },
@@ -55,6 +59,18 @@ export class ServiceProcess {
         throw new Error(`The service did not answer /health in 60 s:\n${service.output}`);
       await new Promise((done) => setTimeout(done, 100));
     }
+  }
+
+  get port(): number {
+    return Number(new URL(this.baseUrl).port);
+  }
+
+  /** SIGKILL, as a crash: nothing is flushed or closed; the DATA_DIR stays for a restart. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill('SIGKILL');
+    await exited;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,10 @@
+import type { AttemptRequest, AttemptResult } from './webhook-http-client';
+import type { signedHeaders } from './webhook-signature';
+
+export type { AttemptRequest, AttemptResult };
+
+/** One HTTP attempt (WebhookHttpClient#send); a parameter, so the worker can be tested without HTTP. */
+export type SendAttempt = (request: AttemptRequest) => Promise<AttemptResult>;
+
+/** The Standard Webhooks headers of one delivery (signedHeaders). */
+export type SignDelivery = typeof signedHeaders;

@@ -1,0 +1,246 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, StoredEvent, Subscription } from '@kb/event-store';
+import type { WebhookDeliveryRow } from '@kb/read-models';
+import { toRecordedEvent } from '../../event-log/recorded-event.type';
+import type { AttemptResult, SendAttempt, SignDelivery } from './delivery-transport';
+import type { DeliveryRecorder } from './delivery-recorder';
+import { nextAttemptAfterFailure, type RetryPolicy } from './retry-policy';
+
+/** What a webhook worker needs of its webhook: where to, what, signed with what, from where. */
+export interface DeliveryTarget {
+  readonly id: string;
+  readonly url: string;
+  /** Empty: every event type of the deliverable streams. */
+  readonly eventTypes: readonly string[];
+  readonly secret: string;
+  /** Where delivery starts when there is no checkpoint yet: the position of the webhook's creation. */
+  readonly createdPosition: string;
+}
+
+export interface WorkerSettings {
+  readonly policy: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly allowPrivate: boolean;
+  /** The streams whose events webhooks get: incidents and action items, never keys or webhooks. */
+  readonly streamPrefixes: readonly string[];
+}
+
+export interface WorkerDependencies {
+  readonly store: EventStore;
+  readonly recorder: DeliveryRecorder;
+  readonly send: SendAttempt;
+  readonly sign: SignDelivery;
+  /** The saved checkpoint of a webhook, null before its first. */
+  readonly checkpointOf: (webhookId: string) => Promise<string | null>;
+  /** A delivery's saved row, to resume its attempts after a restart. */
+  readonly savedDelivery: (id: string) => Promise<WebhookDeliveryRow | null>;
+  readonly deliveryIdOf: (webhookId: string, eventId: string) => string;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Delivers one webhook's events, one at a time in the order of the log (so in order within each
+ * stream), from its checkpoint. A failing delivery is retried with backoff and holds the ones after
+ * it until it succeeds or its window passes (then it is FAILED and delivery goes on). Each webhook
+ * has its own worker: a slow or dead receiver holds nobody else.
+ */
+export class WebhookWorker {
+  private readonly logger = new Logger('WebhookDelivery');
+  private readonly abort = new AbortController();
+  private subscription: Subscription | undefined;
+  private done: Promise<void> | undefined;
+  /** The position of the last event delivered or given up on (saved a moment later); null before. */
+  position: string | null = null;
+
+  constructor(
+    readonly target: DeliveryTarget,
+    private readonly settings: WorkerSettings,
+    private readonly deps: WorkerDependencies,
+  ) {}
+
+  start(): void {
+    this.done ??= this.run();
+  }
+
+  /** Stops at once: the attempt in flight is aborted, nothing more is sent. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.subscription?.close();
+    await this.done;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.follow();
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(
+          `Delivery to webhook ${this.target.id} stopped (${error instanceof Error ? error.message : String(error)}); resuming from its checkpoint in 1 s.`,
+        );
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const checkpoint = (await this.deps.checkpointOf(this.target.id)) ?? this.target.createdPosition;
+    if (this.stopped) return;
+    this.position ??= checkpoint;
+    this.subscription = this.deps.store.subscribeToAll({
+      fromPosition: checkpoint,
+      filter: {
+        streamPrefixes: this.settings.streamPrefixes,
+        eventTypes: this.target.eventTypes.length > 0 ? this.target.eventTypes : undefined,
+      },
+    });
+    try {
+      for await (const message of this.subscription) {
+        if (this.stopped) return;
+        if (message.kind !== 'event') continue;
+        await this.deliver(message.event);
+        if (this.stopped) return;
+        this.position = message.event.position;
+        this.deps.recorder.checkpoint(this.target.id, message.event.position);
+      }
+    } finally {
+      await this.subscription.close();
+    }
+  }
+
+  /** Delivers one event, retrying until it is delivered, FAILED, or the worker stops. */
+  private async deliver(event: StoredEvent): Promise<void> {
+    const id = this.deps.deliveryIdOf(this.target.id, event.id);
+    let row =
+      this.deps.recorder.unwritten(id) ??
+      (await this.deps.savedDelivery(id)) ??
+      newRow(id, this.target.id, event);
+    // Delivered already (the checkpoint had not been saved yet): at least once means it may be sent
+    // again, but there is no need to.
+    if (row.status === 'DELIVERED' || row.status === 'FAILED') return;
+    const body = JSON.stringify(toRecordedEvent(event));
+    while (!this.stopped) {
+      if (row.nextAttemptAt !== null) await this.sleepUntil(new Date(row.nextAttemptAt));
+      if (this.stopped) return;
+      row = await this.attempt(row, body);
+      if (row.status === 'DELIVERED' || row.status === 'FAILED') return;
+    }
+  }
+
+  /** One attempt of a delivery, its new state recorded. Used for redeliveries too. */
+  async attempt(row: WebhookDeliveryRow, body: string): Promise<WebhookDeliveryRow> {
+    const started = this.now();
+    const headers = this.deps.sign({
+      deliveryId: row.id,
+      timestamp: started,
+      body,
+      secret: this.target.secret,
+    });
+    let result: AttemptResult;
+    try {
+      result = await this.deps.send({
+        url: this.target.url,
+        body,
+        headers,
+        timeoutMs: this.settings.timeoutMs,
+        allowPrivate: this.settings.allowPrivate,
+        signal: this.abort.signal,
+      });
+    } catch (error) {
+      result = {
+        delivered: false,
+        statusCode: null,
+        latencyMs: this.now().getTime() - started.getTime(),
+        error: error instanceof Error ? error.message.slice(0, 200) : 'the attempt failed',
+      };
+    }
+    if (this.stopped) return row;
+    const attempts = row.attempts + 1;
+    const firstAttemptAt = row.firstAttemptAt ?? started.toISOString();
+    const common = {
+      ...row,
+      attempts,
+      firstAttemptAt,
+      lastAttemptAt: started.toISOString(),
+      lastStatusCode: result.statusCode,
+      lastLatencyMs: Math.round(result.latencyMs),
+    };
+    let next: WebhookDeliveryRow;
+    if (result.delivered) {
+      next = {
+        ...common,
+        status: 'DELIVERED',
+        lastError: null,
+        nextAttemptAt: null,
+        deliveredAt: this.now().toISOString(),
+      };
+    } else {
+      const retryAt = nextAttemptAfterFailure(
+        this.settings.policy,
+        attempts,
+        new Date(firstAttemptAt),
+        this.now(),
+      );
+      next = {
+        ...common,
+        status: retryAt === null ? 'FAILED' : 'RETRYING',
+        lastError: result.error,
+        nextAttemptAt: retryAt?.toISOString() ?? null,
+      };
+      if (retryAt === null)
+        this.logger.warn(
+          `Gave up delivering ${row.eventType} (${row.id}) to webhook ${this.target.id} after ${attempts} attempts: ${result.error ?? 'no answer'}. redeliverWebhook sends it again.`,
+        );
+    }
+    this.deps.recorder.delivery(next);
+    return next;
+  }
+
+  private async sleepUntil(at: Date): Promise<void> {
+    const ms = at.getTime() - this.now().getTime();
+    if (ms > 0) await this.sleep(ms);
+  }
+
+  /** Sleeps, woken early when the worker stops. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.abort.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+function newRow(id: string, webhookId: string, event: StoredEvent): WebhookDeliveryRow {
+  return {
+    id,
+    webhookId,
+    eventId: event.id,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    eventType: event.type,
+    status: 'PENDING',
+    attempts: 0,
+    firstAttemptAt: null,
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    lastLatencyMs: null,
+    nextAttemptAt: null,
+    deliveredAt: null,
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Webhook delivery speed: events delivered per second to a loopback receiver with 1 and 10 webhooks,
+ * and the delay from append to receipt (p50, p99), beside the event store's own append rate in the
+ * same run. The service runs in this process on the embedded default (a temp DATA_DIR), so that an
+ * append's time and a receipt's time are read from one clock.
+ *
+ * For each webhook count, timeline entries are written through the CommandBus (the write path every
+ * mutation takes: load, decide, append) at BENCH_RATE per second (default 500) for BENCH_SECONDS
+ * (default 10) to 20 incidents; the receiver answers 200 at once. Targets: delivery keeps up with
+ * 500 appends/s with 10 webhooks, p99 delay under 200 ms. One JSON line on stdout.
+ */
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConsoleLogger, type INestApplication } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@kb/event-store';
+import { Projector } from '@kb/read-models';
+import { loadConfig } from '../apps/api/src/config/app-config';
+import { createApp } from '../apps/api/src/create-app';
+import { incidentWrite } from '../apps/api/src/incidents/incident.write';
+import { reportIncidentWrite } from '../apps/api/src/incidents/report-incident/report-incident.resolver';
+import { CreateWebhookCommand } from '../apps/api/src/webhooks/create-webhook/create-webhook.command';
+import { WebhookDispatcher } from '../apps/api/src/webhooks/delivery/webhook-dispatcher';
+
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WEBHOOK_COUNTS = (process.env.BENCH_WEBHOOKS ?? '1,10').split(',').map(Number);
+const ADMIN = 'bench-webhooks-admin-secret-0123456789';
+const caller = { actor: 'bench', correlationId: 'bench-webhooks' };
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Receipt {
+  /** `<streamId>@<revision>`: what the append's outcome names too. */
+  readonly key: string;
+  readonly at: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+async function receiver(receipts: Receipt[]): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const at = performance.now();
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        streamId: string;
+        revision: number;
+      };
+      receipts.push({ key: `${event.streamId}@${event.revision}`, at });
+      res.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook` };
+}
+
+/** Raw appends to the store, one event each, as fast as they go for `ms`: the reference rate. */
+async function storeAppendRate(store: EventStore, ms: number): Promise<number> {
+  const started = performance.now();
+  let appended = 0;
+  while (performance.now() - started < ms) {
+    await store.appendToStream(`bench-raw-${appended % 50}`, [
+      { id: crypto.randomUUID(), type: 'BenchEvent', data: { n: appended }, metadata: {} },
+    ]);
+    appended += 1;
+  }
+  return appended / ((performance.now() - started) / 1000);
+}
+
+async function run(webhooks: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-bench-webhooks-'));
+  let app: INestApplication | undefined;
+  const servers: Server[] = [];
+  try {
+    app = await createApp(
+      loadConfig({ DATA_DIR: dir, KB_BOOTSTRAP_API_KEY: ADMIN, WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      { logger: new ConsoleLogger({ logLevels: ['warn', 'error'] }) },
+    );
+    await app.init();
+    const bus = app.get(CommandBus);
+    const projector = app.get(Projector);
+    const store = app.get<EventStore>(EVENT_STORE);
+    const storeAppendsPerSecond = await storeAppendRate(store, 2_000);
+
+    const receipts: Receipt[][] = [];
+    for (let i = 0; i < webhooks; i++) {
+      const got: Receipt[] = [];
+      receipts.push(got);
+      const { server, url } = await receiver(got);
+      servers.push(server);
+      const created = await bus.execute(
+        new CreateWebhookCommand({ url, eventTypes: ['TimelineEntryAdded'] }, caller),
+      );
+      if (created.position) await projector.waitForPosition(created.position, 10_000);
+    }
+    await app.get(WebhookDispatcher).refresh();
+
+    const incidents: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const outcome = await bus.execute(
+        reportIncidentWrite(
+          {
+            title: `Webhook benchmark incident ${i}`,
+            kind: 'NEAR_MISS',
+            severity: 'SEV4',
+            services: ['bench'],
+            detectionSource: 'MONITORING_ALERT',
+            startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          },
+          caller,
+        ),
+      );
+      incidents.push(outcome.entityId);
+    }
+
+    log(`${webhooks} webhook(s): ${RATE} appends/s for ${SECONDS} s`);
+    const appendedAt = new Map<string, number>();
+    const total = RATE * SECONDS;
+    const started = performance.now();
+    let sent = 0;
+    const inFlight = new Set<Promise<void>>();
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
+      while (sent < due) {
+        const n = sent++;
+        const write = bus
+          .execute(
+            incidentWrite(
+              {
+                type: 'AddTimelineEntry',
+                incidentId: incidents[n % incidents.length],
+                at: new Date().toISOString(),
+                text: `tick ${n}`,
+              },
+              caller,
+              {},
+            ),
+          )
+          .then((outcome) => {
+            appendedAt.set(`incident-${outcome.entityId}@${outcome.revision}`, performance.now());
+          });
+        inFlight.add(write);
+        void write.finally(() => inFlight.delete(write));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(inFlight);
+    const appendSeconds = (performance.now() - started) / 1000;
+    const deadline = performance.now() + 30_000;
+    while (receipts.some((got) => got.length < total) && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const lastReceipt = Math.max(...receipts.map((got) => Math.max(...got.map((r) => r.at))));
+
+    const delays = receipts
+      .flat()
+      .map((receipt) => receipt.at - (appendedAt.get(receipt.key) ?? NaN))
+      .filter((delay) => Number.isFinite(delay))
+      .sort((a, b) => a - b);
+    const delivered = receipts.reduce((sum, got) => sum + new Set(got.map((r) => r.key)).size, 0);
+    return {
+      webhooks,
+      storeAppendsPerSecond: Math.round(storeAppendsPerSecond),
+      appendsPerSecond: Math.round(total / appendSeconds),
+      deliveredPerSecond: Math.round(delivered / ((lastReceipt - started) / 1000)),
+      delivered,
+      expected: total * webhooks,
+      delayP50Ms: Math.round(percentile(delays, 0.5) * 10) / 10,
+      delayP99Ms: Math.round(percentile(delays, 0.99) * 10) / 10,
+      delayMaxMs: Math.round(delays[delays.length - 1] ?? NaN),
+    };
+  } finally {
+    await app?.close();
+    for (const server of servers) server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown>[] = [];
+  for (const count of WEBHOOK_COUNTS) results.push(await run(count));
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'webhooks', rate: RATE, seconds: SECONDS, results, targets: { keepsUpWith10At: 500, delayP99Ms: 200 } })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
