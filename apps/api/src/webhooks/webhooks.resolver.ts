@@ -44,7 +44,7 @@ export class CreatedWebhook {
 export class CreateWebhookInput implements CreateWebhookFields {
   @Field({
     description:
-      'An absolute https:// URL of at most 2048 characters, without credentials. Plain http:// is allowed only to localhost, 127.0.0.1 or [::1], for development.',
+      'An absolute https:// URL of at most 2048 characters, without credentials. Plain http:// only when the service runs with WEBHOOK_ALLOW_PRIVATE=true (tests, local development); deliveries never go to private, loopback or metadata addresses otherwise.',
   })
   url!: string;
 
