@@ -354,6 +354,17 @@ describe('incidents from Prometheus Alertmanager over HTTP', () => {
       });
     });
 
+    it('answers 415 for a compressed body', async () => {
+      const answer = await send(valid(), { headers: { 'content-encoding': 'gzip' } });
+      expect(answer).toEqual({
+        status: 415,
+        body: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'The body must not be compressed (Content-Encoding: gzip).',
+        },
+      });
+    });
+
     it('answers 401 without a valid key, before looking at the payload', async () => {
       for (const secret of [null, 'kb_not-a-key']) {
         const answer = await send({ nonsense: true }, { secret });

@@ -61,7 +61,9 @@ export function alertmanagerBody(limit = MAX_ALERTMANAGER_BODY_BYTES) {
       chunks.length = 0;
       tooLarge();
     });
-    req.on('error', next);
+    req.on('error', (error) => {
+      if (!refused && !res.headersSent) next(error);
+    });
     req.on('end', () => {
       if (refused) return;
       const text = Buffer.concat(chunks).toString('utf8');
