@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kb/event-store';
 import { ActionItemsApiModule } from './action-items/action-items-api.module';
+import { AlertmanagerModule } from './alertmanager/alertmanager.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
@@ -33,6 +34,7 @@ export class AppModule {
         EventLogModule,
         SearchModule,
         ProjectionsApiModule,
+        AlertmanagerModule,
         GraphQLApiModule.forRoot(config.graphql),
       ],
       controllers: [HealthController],

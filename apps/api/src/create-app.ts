@@ -1,6 +1,7 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { alertmanagerBody, ALERTMANAGER_PATH } from './alertmanager/alertmanager-body';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { prepareDataDirOf } from './config/data-dir';
@@ -21,6 +22,8 @@ export async function createApp(
   });
   // Before the body is read: an overloaded service refuses at once, at no cost (load-shedding.ts).
   app.use('/graphql', loadShedding(config.graphql.maxInFlight));
+  // Alertmanager's notifications are read by their own parser, whose refusals say what to change.
+  app.use(ALERTMANAGER_PATH, alertmanagerBody());
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.enableShutdownHooks();
   return app;

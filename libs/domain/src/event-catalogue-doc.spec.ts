@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { actionItemCatalogue } from './action-item/action-item.catalogue';
+import { alertGroupCatalogue } from './alert-group/alert-group.catalogue';
 import { apiKeyCatalogue } from './api-key/api-key.catalogue';
 import { incidentCatalogue } from './incident/incident.catalogue';
 import { webhookCatalogue } from './webhook/webhook.catalogue';
@@ -15,6 +16,7 @@ describe('docs/events.md', () => {
       ...actionItemCatalogue.versions,
       ...apiKeyCatalogue.versions,
       ...webhookCatalogue.versions,
+      ...alertGroupCatalogue.versions,
     }),
   );
 
