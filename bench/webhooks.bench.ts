@@ -6,7 +6,7 @@
  *
  * For each webhook count, timeline entries are written through the CommandBus (the write path every
  * mutation takes: load, decide, append) at BENCH_RATE per second (default 500) for BENCH_SECONDS
- * (default 10) to 20 incidents; the receiver answers 200 at once. Targets: delivery keeps up with
+ * (default 10) to 500 incidents; the receiver answers 200 at once. Targets: delivery keeps up with
  * 500 appends/s with 10 webhooks, p99 delay under 200 ms. One JSON line on stdout.
  */
 import 'reflect-metadata';
@@ -28,6 +28,8 @@ import { WebhookDispatcher } from '../apps/api/src/webhooks/delivery/webhook-dis
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WEBHOOK_COUNTS = (process.env.BENCH_WEBHOOKS ?? '1,10').split(',').map(Number);
+/** Incidents the timeline entries are spread over: short streams, as real incidents have. */
+const INCIDENTS = 500;
 const ADMIN = 'bench-webhooks-admin-secret-0123456789';
 const caller = { actor: 'bench', correlationId: 'bench-webhooks' };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -104,7 +106,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     await app.get(WebhookDispatcher).refresh();
 
     const incidents: string[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < INCIDENTS; i++) {
       const outcome = await bus.execute(
         reportIncidentWrite(
           {

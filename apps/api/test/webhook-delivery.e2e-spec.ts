@@ -379,10 +379,17 @@ describe('webhook delivery (service process, loopback receivers)', () => {
     const delivered = verifyAll(fast.delivered, secret);
     expect(delivered.filter((event) => event.type === 'TimelineEntryAdded')).toHaveLength(1_000);
     expectInOrderPerStream(delivered);
-    // The hanging receiver holds its own delivery only: the first event, attempted again after each
-    // 10 s timeout, and nothing after it (order within a stream is never passed).
+    // The hanging receiver holds its own deliveries only: per stream, the first event (attempted again
+    // after each 10 s timeout) and nothing after it, since order within a stream is never passed;
+    // a few streams at once (one per lane, 8 lanes).
+    const held = new Map<string, Set<string>>();
+    for (const request of hanging.requests) {
+      const { streamId } = JSON.parse(request.body) as RecordedEventJson;
+      held.set(streamId, (held.get(streamId) ?? new Set()).add(request.headers['webhook-id']));
+    }
     expect(hanging.requests.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(hanging.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
+    expect([...held.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(held.size).toBeLessThanOrEqual(8);
     expect(withWebhooksP50).toBeLessThan(baselineP50 * 2 + 10);
   });
 

@@ -67,7 +67,11 @@ export function encodeKeysetCursor(list: string, position: KeysetPosition): stri
   return Buffer.from(JSON.stringify([list, position.time, position.id]), 'utf8').toString('base64url');
 }
 
-export function decodeKeysetCursor(list: string, cursor: string): KeysetPosition {
+export function decodeKeysetCursor(
+  list: string,
+  cursor: string,
+  validKey: (key: string) => boolean = isCanonicalTime,
+): KeysetPosition {
   const invalid = () =>
     new InvalidQueryArgumentError(
       'after',
@@ -83,7 +87,7 @@ export function decodeKeysetCursor(list: string, cursor: string): KeysetPosition
   }
   if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== list) throw invalid();
   const [, time, id] = decoded as unknown[];
-  if (typeof time !== 'string' || !isCanonicalTime(time)) throw invalid();
+  if (typeof time !== 'string' || !validKey(time)) throw invalid();
   if (typeof id !== 'string' || id.length === 0) throw invalid();
   return { time, id };
 }
@@ -142,9 +146,12 @@ export async function keysetPage<T extends ObjectLiteral>(
   list: string,
   positionOf: (row: T) => KeysetPosition,
   args: { readonly first?: number | null; readonly after?: string | null },
+  /** What a cursor's sort key must look like (default: a canonical ISO time). */
+  validKey?: (key: string) => boolean,
 ): Promise<Connection<T>> {
   const first = pageSize(args.first);
-  const after = args.after === null || args.after === undefined ? null : decodeKeysetCursor(list, args.after);
+  const after =
+    args.after === null || args.after === undefined ? null : decodeKeysetCursor(list, args.after, validKey);
   const page = query.clone();
   // A row value, not `a < x OR (a = x AND b < y)`: both databases make it one index range.
   if (after)

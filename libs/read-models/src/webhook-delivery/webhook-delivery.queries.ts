@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual, type DataSource } from 'typeorm';
+import { In, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
 import { InvalidQueryArgumentError, keysetPage, type Connection } from '../query-arguments';
 import {
   WEBHOOK_DELIVERY_STATUSES,
@@ -13,23 +13,66 @@ export interface DeliveryProgress {
   readonly checkpoints: ReadonlyMap<string, string>;
 }
 
-/** Writes delivery rows (by id, replacing) and checkpoints in one transaction. */
+/** The columns of webhook_deliveries, in the order of the statements below, with their row fields. */
+const DELIVERY_COLUMNS: ReadonlyArray<readonly [string, keyof WebhookDeliveryRow]> = [
+  ['id', 'id'],
+  ['webhook_id', 'webhookId'],
+  ['event_id', 'eventId'],
+  ['stream_id', 'streamId'],
+  ['revision', 'revision'],
+  ['position', 'position'],
+  ['event_type', 'eventType'],
+  ['status', 'status'],
+  ['attempts', 'attempts'],
+  ['first_attempt_at', 'firstAttemptAt'],
+  ['last_attempt_at', 'lastAttemptAt'],
+  ['last_status_code', 'lastStatusCode'],
+  ['last_error', 'lastError'],
+  ['last_latency_ms', 'lastLatencyMs'],
+  ['next_attempt_at', 'nextAttemptAt'],
+  ['delivered_at', 'deliveredAt'],
+];
+/** Rows per statement: 200 × 16 parameters stays far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 200;
+
+/**
+ * Writes delivery rows (by id, replacing) and checkpoints in one transaction. Plain SQL, one
+ * multi-row upsert per 200 rows: delivery writes hundreds of rows a second, and the ORM's upsert
+ * builder cost more than the database.
+ */
 export async function saveDeliveryProgress(
   dataSource: DataSource,
   progress: DeliveryProgress,
 ): Promise<void> {
   if (progress.deliveries.length === 0 && progress.checkpoints.size === 0) return;
+  const postgres = dataSource.options.type === 'postgres';
+  const placeholder = (n: number) => (postgres ? `$${n}` : '?');
   const updatedAt = new Date().toISOString();
   await dataSource.transaction(async (manager) => {
-    // In chunks: one statement per chunk stays below every parameter limit (SQLite: 32,766).
-    for (let i = 0; i < progress.deliveries.length; i += 500)
-      await manager.upsert(WebhookDeliveryRow, [...progress.deliveries.slice(i, i + 500)], ['id']);
-    const checkpoints = [...progress.checkpoints].map(([webhookId, position]) => ({
-      webhookId,
-      position,
-      updatedAt,
-    }));
-    if (checkpoints.length > 0) await manager.upsert(WebhookCheckpointRow, checkpoints, ['webhookId']);
+    for (let i = 0; i < progress.deliveries.length; i += ROWS_PER_STATEMENT) {
+      const rows = progress.deliveries.slice(i, i + ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      const tuples = rows.map((row) => {
+        const start = values.length;
+        for (const [, field] of DELIVERY_COLUMNS) values.push(row[field]);
+        return `(${DELIVERY_COLUMNS.map((_, k) => placeholder(start + k + 1)).join(', ')})`;
+      });
+      const columns = DELIVERY_COLUMNS.map(([column]) => column);
+      await manager.query(
+        `INSERT INTO webhook_deliveries (${columns.join(', ')}) VALUES ${tuples.join(', ')}
+         ON CONFLICT (id) DO UPDATE SET ${columns
+           .slice(1)
+           .map((column) => `${column} = excluded.${column}`)
+           .join(', ')}`,
+        values,
+      );
+    }
+    for (const [webhookId, position] of progress.checkpoints)
+      await manager.query(
+        `INSERT INTO webhook_checkpoints (webhook_id, position, updated_at) VALUES (${placeholder(1)}, ${placeholder(2)}, ${placeholder(3)})
+         ON CONFLICT (webhook_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+        [webhookId, position, updatedAt],
+      );
   });
 }
 
@@ -43,6 +86,22 @@ export async function readWebhookCheckpoint(
 
 export async function findDelivery(dataSource: DataSource, id: string): Promise<WebhookDeliveryRow | null> {
   return dataSource.manager.findOneBy(WebhookDeliveryRow, { id });
+}
+
+/**
+ * A webhook's deliveries after its checkpoint (where a worker resumes): those in flight when it
+ * stopped, retrying or delivered ahead of a slower lane. Few: at most what its lanes held.
+ */
+export async function deliveriesAfter(
+  dataSource: DataSource,
+  webhookId: string,
+  position: string,
+): Promise<WebhookDeliveryRow[]> {
+  return dataSource.manager.find(WebhookDeliveryRow, {
+    where: { webhookId, position: MoreThan(position) },
+    order: { position: 'ASC' },
+    take: 10_000,
+  });
 }
 
 /**
@@ -89,7 +148,7 @@ export async function markForRedelivery(
 }
 
 /** A webhook's deliveries, newest first (by the event's position), optionally of one status. */
-export function listWebhookDeliveries(
+export async function listWebhookDeliveries(
   dataSource: DataSource,
   webhookId: string,
   args: { status?: string | null; first?: number | null; after?: string | null },
@@ -111,5 +170,7 @@ export function listWebhookDeliveries(
     'webhookDeliveries',
     (row) => ({ time: row.position, id: row.id }),
     args,
+    // Sorted by the event's position in the store (opaque, ordered as text).
+    (key) => key.length > 0 && key.length <= 200,
   );
 }

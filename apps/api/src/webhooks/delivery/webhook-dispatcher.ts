@@ -10,8 +10,8 @@ import { ACTION_ITEM_STREAM_PREFIX, INCIDENT_STREAM_PREFIX, webhookStream } from
 import { CommandExecutor, nameBasedUuid } from '@kb/event-sourcing';
 import { EVENT_STORE, MAX_READ_ALL_COUNT, type EventStore } from '@kb/event-store';
 import {
+  deliveriesAfter,
   dueRedeliveries,
-  findDelivery,
   listWebhooks,
   readWebhookCheckpoint,
   type WebhookView,
@@ -43,6 +43,9 @@ export const DELIVERABLE_STREAM_PREFIXES = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_
 /** The id of an event's delivery to a webhook: the `webhook-id` header, the same on every attempt. */
 export const deliveryIdOf = (webhookId: string, eventId: string) =>
   nameBasedUuid(`webhook-delivery\n${webhookId}\n${eventId}`);
+
+/** Deliveries in flight at once per webhook, on different streams (see WorkerSettings.lanes). */
+const LANES_PER_WEBHOOK = 8;
 
 /** How often the list of webhooks is read again (new ones start, deleted ones stop). */
 const REFRESH_MS = 1_000;
@@ -156,6 +159,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           timeoutMs: this.options.timeoutMs,
           allowPrivate: this.options.allowPrivate,
           streamPrefixes: DELIVERABLE_STREAM_PREFIXES,
+          lanes: LANES_PER_WEBHOOK,
         },
         {
           store: this.store,
@@ -163,7 +167,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           send: this.options.send,
           sign: this.options.sign,
           checkpointOf: (id) => readWebhookCheckpoint(this.dataSource, id),
-          savedDelivery: (id) => findDelivery(this.dataSource, id),
+          savedDeliveriesAfter: (id, position) => deliveriesAfter(this.dataSource, id, position),
           deliveryIdOf,
         },
       );

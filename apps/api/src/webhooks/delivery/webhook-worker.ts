@@ -5,6 +5,10 @@ import { toRecordedEvent } from '../../event-log/recorded-event.type';
 import type { AttemptResult, SendAttempt, SignDelivery } from './delivery-transport';
 import type { DeliveryRecorder } from './delivery-recorder';
 import { nextAttemptAfterFailure, type RetryPolicy } from './retry-policy';
+import { StreamLanes } from './stream-lanes';
+
+/** Events queued per lane, at most: what a worker holds in memory is lanes × this. */
+const LANE_BUFFER = 64;
 
 /** What a webhook worker needs of its webhook: where to, what, signed with what, from where. */
 export interface DeliveryTarget {
@@ -23,6 +27,11 @@ export interface WorkerSettings {
   readonly allowPrivate: boolean;
   /** The streams whose events webhooks get: incidents and action items, never keys or webhooks. */
   readonly streamPrefixes: readonly string[];
+  /**
+   * Deliveries in flight at once per webhook, each on its own streams: a stream always goes to the
+   * same lane, so its events arrive in order, and a slow answer holds only the streams of its lane.
+   */
+  readonly lanes: number;
 }
 
 export interface WorkerDependencies {
@@ -32,17 +41,18 @@ export interface WorkerDependencies {
   readonly sign: SignDelivery;
   /** The saved checkpoint of a webhook, null before its first. */
   readonly checkpointOf: (webhookId: string) => Promise<string | null>;
-  /** A delivery's saved row, to resume its attempts after a restart. */
-  readonly savedDelivery: (id: string) => Promise<WebhookDeliveryRow | null>;
+  /** The saved rows of a webhook's deliveries after a position, to resume their attempts after a restart. */
+  readonly savedDeliveriesAfter: (webhookId: string, position: string) => Promise<WebhookDeliveryRow[]>;
   readonly deliveryIdOf: (webhookId: string, eventId: string) => string;
   readonly clock?: () => Date;
 }
 
 /**
- * Delivers one webhook's events, one at a time in the order of the log (so in order within each
- * stream), from its checkpoint. A failing delivery is retried with backoff and holds the ones after
- * it until it succeeds or its window passes (then it is FAILED and delivery goes on). Each webhook
- * has its own worker: a slow or dead receiver holds nobody else.
+ * Delivers one webhook's events from its checkpoint, in order within each stream: the streams are
+ * spread over a few lanes, each lane sends one delivery at a time in the order of the log. A failing
+ * delivery is retried with backoff and holds the events after it in its lane until it succeeds or
+ * its window passes (then it is FAILED and delivery goes on); the checkpoint never passes it. Each
+ * webhook has its own worker: a slow or dead receiver holds nobody else.
  */
 export class WebhookWorker {
   private readonly logger = new Logger('WebhookDelivery');
@@ -51,6 +61,8 @@ export class WebhookWorker {
   private done: Promise<void> | undefined;
   /** The position of the last event delivered or given up on (saved a moment later); null before. */
   position: string | null = null;
+  /** Saved rows of the deliveries in flight when the worker last stopped, by id. */
+  private resumed = new Map<string, WebhookDeliveryRow>();
 
   constructor(
     readonly target: DeliveryTarget,
@@ -92,9 +104,26 @@ export class WebhookWorker {
   }
 
   private async follow(): Promise<void> {
-    const checkpoint = (await this.deps.checkpointOf(this.target.id)) ?? this.target.createdPosition;
+    // In memory first: after a subscription failure the worker resumes where it is, not where it saved.
+    const checkpoint =
+      this.position ?? (await this.deps.checkpointOf(this.target.id)) ?? this.target.createdPosition;
     if (this.stopped) return;
-    this.position ??= checkpoint;
+    this.position = checkpoint;
+    // Read once, not per event: the only saved rows after the checkpoint are those of the deliveries
+    // in flight when the worker last stopped.
+    this.resumed = new Map(
+      (await this.deps.savedDeliveriesAfter(this.target.id, checkpoint)).map((row) => [row.id, row]),
+    );
+    const lanes = new StreamLanes<StoredEvent>(
+      this.settings.lanes,
+      LANE_BUFFER,
+      (event) => this.deliver(event),
+      (position) => {
+        if (this.stopped) return;
+        this.position = position;
+        this.deps.recorder.checkpoint(this.target.id, position);
+      },
+    );
     this.subscription = this.deps.store.subscribeToAll({
       fromPosition: checkpoint,
       filter: {
@@ -105,24 +134,20 @@ export class WebhookWorker {
     try {
       for await (const message of this.subscription) {
         if (this.stopped) return;
-        if (message.kind !== 'event') continue;
-        await this.deliver(message.event);
-        if (this.stopped) return;
-        this.position = message.event.position;
-        this.deps.recorder.checkpoint(this.target.id, message.event.position);
+        if (message.kind === 'event') await lanes.push(message.event);
       }
     } finally {
       await this.subscription.close();
+      // What is queued is delivered (or the worker stops) before a restart reads from the checkpoint.
+      await lanes.drain();
     }
   }
 
   /** Delivers one event, retrying until it is delivered, FAILED, or the worker stops. */
   private async deliver(event: StoredEvent): Promise<void> {
     const id = this.deps.deliveryIdOf(this.target.id, event.id);
-    let row =
-      this.deps.recorder.unwritten(id) ??
-      (await this.deps.savedDelivery(id)) ??
-      newRow(id, this.target.id, event);
+    let row = this.deps.recorder.unwritten(id) ?? this.resumed.get(id) ?? newRow(id, this.target.id, event);
+    this.resumed.delete(id);
     // Delivered already (the checkpoint had not been saved yet): at least once means it may be sent
     // again, but there is no need to.
     if (row.status === 'DELIVERED' || row.status === 'FAILED') return;
