@@ -44,7 +44,11 @@ export class StreamLanes<Item extends { readonly streamId: string; readonly posi
 
   /** Resolves when every item pushed so far is done; rejects with the first failure of a lane. */
   async drain(): Promise<void> {
-    while (this.running.some((lane) => lane !== undefined)) await Promise.all(this.running);
+    for (;;) {
+      const running = this.running.filter((lane): lane is Promise<void> => lane !== undefined);
+      if (running.length === 0) break;
+      await Promise.all(running);
+    }
     if (this.failure) throw this.failure.error;
   }
 
