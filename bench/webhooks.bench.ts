@@ -1,8 +1,8 @@
 /**
  * Webhook delivery speed: events delivered per second to a loopback receiver with 1 and 10 webhooks,
  * and the delay from append to receipt (p50, p99), beside the event store's own append rate in the
- * same run. The service runs in this process on the embedded default (a temp DATA_DIR), so that an
- * append's time and a receipt's time are read from one clock.
+ * same run. The service runs in this process on the embedded default (a temp DATA_DIR); the
+ * receivers in a child process, as on another machine.
  *
  * For each webhook count, timeline entries are written through the CommandBus (the write path every
  * mutation takes: load, decide, append) at BENCH_RATE per second (default 500) for BENCH_SECONDS
@@ -10,7 +10,7 @@
  * 500 appends/s with 10 webhooks, p99 delay under 200 ms. One JSON line on stdout.
  */
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,23 +45,78 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-async function receiver(receipts: Receipt[]): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const at = performance.now();
-      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        streamId: string;
-        revision: number;
-      };
-      receipts.push({ key: `${event.streamId}@${event.revision}`, at });
-      res.writeHead(200).end();
-    });
+/**
+ * The receivers run in a process of their own, as they would on another machine: their HTTP work is
+ * not counted as the service's. One server per webhook; receipt times are epoch milliseconds with
+ * sub-millisecond precision (performance.timeOrigin + now), comparable across the two processes.
+ */
+const RECEIVER_SOURCE = `
+const { createServer } = require('node:http');
+const receipts = [];
+const now = () => performance.timeOrigin + performance.now();
+process.on('message', async (message) => {
+  if (message.type === 'listen') {
+    const urls = [];
+    for (let i = 0; i < message.count; i++) {
+      const got = [];
+      receipts.push(got);
+      const server = createServer((req, res) => {
+        const chunks = [];
+        req.on('data', (chunk) => chunks.push(chunk));
+        req.on('end', () => {
+          const at = now();
+          const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          got.push([event.streamId + '@' + event.revision, at]);
+          res.writeHead(200).end();
+        });
+      });
+      server.keepAliveTimeout = 60000;
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      urls.push('http://127.0.0.1:' + server.address().port + '/hook');
+    }
+    process.send({ type: 'urls', urls });
+  } else if (message.type === 'counts') {
+    process.send({ type: 'counts', counts: receipts.map((got) => got.length) });
+  } else if (message.type === 'report') {
+    process.send({ type: 'report', receipts });
+  }
+});
+`;
+
+class Receivers {
+  private readonly child: ChildProcess = fork('-e', [RECEIVER_SOURCE], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook` };
+
+  private ask<T>(message: object, type: string): Promise<T> {
+    return new Promise((resolve) => {
+      const listener = (answer: { type: string } & T) => {
+        if (answer.type !== type) return;
+        this.child.off('message', listener);
+        resolve(answer);
+      };
+      this.child.on('message', listener);
+      this.child.send(message);
+    });
+  }
+
+  async listen(count: number): Promise<string[]> {
+    return (await this.ask<{ urls: string[] }>({ type: 'listen', count }, 'urls')).urls;
+  }
+
+  async counts(): Promise<number[]> {
+    return (await this.ask<{ counts: number[] }>({ type: 'counts' }, 'counts')).counts;
+  }
+
+  async report(): Promise<Receipt[][]> {
+    const { receipts } = await this.ask<{ receipts: [string, number][][] }>({ type: 'report' }, 'report');
+    return receipts.map((got) => got.map(([key, at]) => ({ key, at })));
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
 }
 
 /** Raw appends to the store, one event each, as fast as they go for `ms`: the reference rate. */
@@ -80,7 +135,7 @@ async function storeAppendRate(store: EventStore, ms: number): Promise<number> {
 async function run(webhooks: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-webhooks-'));
   let app: INestApplication | undefined;
-  const servers: Server[] = [];
+  const receivers = new Receivers();
   try {
     app = await createApp(
       loadConfig({ DATA_DIR: dir, KB_BOOTSTRAP_API_KEY: ADMIN, WEBHOOK_ALLOW_PRIVATE: 'true' }),
@@ -92,12 +147,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     const store = app.get<EventStore>(EVENT_STORE);
     const storeAppendsPerSecond = await storeAppendRate(store, 2_000);
 
-    const receipts: Receipt[][] = [];
-    for (let i = 0; i < webhooks; i++) {
-      const got: Receipt[] = [];
-      receipts.push(got);
-      const { server, url } = await receiver(got);
-      servers.push(server);
+    for (const url of await receivers.listen(webhooks)) {
       const created = await bus.execute(
         new CreateWebhookCommand({ url, eventTypes: ['TimelineEntryAdded'] }, caller),
       );
@@ -126,11 +176,12 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     log(`${webhooks} webhook(s): ${RATE} appends/s for ${SECONDS} s`);
     const appendedAt = new Map<string, number>();
     const total = RATE * SECONDS;
-    const started = performance.now();
+    const now = () => performance.timeOrigin + performance.now();
+    const started = now();
     let sent = 0;
     const inFlight = new Set<Promise<void>>();
     while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
+      const due = Math.min(total, Math.floor(((now() - started) / 1000) * RATE));
       while (sent < due) {
         const n = sent++;
         const write = bus
@@ -147,7 +198,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
             ),
           )
           .then((outcome) => {
-            appendedAt.set(`incident-${outcome.entityId}@${outcome.revision}`, performance.now());
+            appendedAt.set(`incident-${outcome.entityId}@${outcome.revision}`, now());
           });
         inFlight.add(write);
         void write.finally(() => inFlight.delete(write));
@@ -155,10 +206,11 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await Promise.all(inFlight);
-    const appendSeconds = (performance.now() - started) / 1000;
-    const deadline = performance.now() + 30_000;
-    while (receipts.some((got) => got.length < total) && performance.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const appendSeconds = (now() - started) / 1000;
+    const deadline = now() + 30_000;
+    while ((await receivers.counts()).some((count) => count < total) && now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const receipts = await receivers.report();
     const lastReceipt = Math.max(...receipts.map((got) => Math.max(...got.map((r) => r.at))));
 
     const delays = receipts
@@ -180,7 +232,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     };
   } finally {
     await app?.close();
-    for (const server of servers) server.close();
+    receivers.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
