@@ -82,6 +82,21 @@ const DOMAIN_NO_IO = fence(
   'libs/domain does no I/O (files, network, processes, threads). Do it in an adapter (a library or apps/api) and hand the domain plain values.',
 );
 
+// "examples use packages only", docs/examples: the code docs/integrations.md shows is what users copy
+// into their own projects, so it imports published packages and Node's modules, never this repository.
+const EXAMPLES_USE_PACKAGES_ONLY = [
+  fence(
+    'examples use packages only',
+    String.raw`^@kb(?:/|$)`,
+    'docs/examples are copied into other projects: use published packages (graphql-ws, ws, standardwebhooks, @eventstore/db-client, node:*), never `@kb/*`.',
+  ),
+  fence(
+    'examples use packages only',
+    String.raw`^(?:\.{1,2}(?:/|$)|(?:apps|libs|docs|tools|bench|scripts)(?:/|$))`,
+    'docs/examples are copied into other projects: each file stands alone and imports packages only, no file of this repository (copy what it needs into it).',
+  ),
+];
+
 /** The fences of every file of `library`. */
 const libraryFences = (library) => [
   PUBLIC_ENTRIES_ONLY,
@@ -128,6 +143,8 @@ export default tseslint.config(
     files: ['libs/domain/**/*.ts'],
     rules: restrictImports(libraryFences('domain'), DOMAIN_NO_FRAMEWORK, DOMAIN_NO_IO),
   },
+  // The examples that docs/integrations.md shows: packages only.
+  { files: ['docs/examples/**/*.ts'], rules: restrictImports(EXAMPLES_USE_PACKAGES_ONLY) },
   // The domain's tests may read files (event-catalogue-doc.spec.ts checks docs/events.md against the
   // catalogues): what the domain ships does no I/O; its tests still use no framework and no storage.
   {

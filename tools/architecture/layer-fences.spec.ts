@@ -113,6 +113,27 @@ const violations = [
     fence: 'public entries only',
     advice: /no relative path into another library/,
   },
+  {
+    what: 'an example of docs/integrations.md importing a library',
+    filePath: 'docs/examples/fence-probe.ts',
+    code: importing('startEsdbGrpcServer', '@kb/event-store/testing'),
+    fence: 'examples use packages only',
+    advice: /never `@kb\/\*`/,
+  },
+  {
+    what: 'an example importing a file of the repository',
+    filePath: 'docs/examples/fence-probe.ts',
+    code: importing('ApiUnderTest', '../../apps/api/test/support/api-under-test'),
+    fence: 'examples use packages only',
+    advice: /no file of this repository/,
+  },
+  {
+    what: 'an example importing another example',
+    filePath: 'docs/examples/fence-probe.ts',
+    code: importing('followEvents', './follow-events-subscription'),
+    fence: 'examples use packages only',
+    advice: /each file stands alone/,
+  },
 ];
 
 const allowed = [
@@ -145,6 +166,16 @@ const allowed = [
     what: "the domain's tests reading a file",
     filePath: 'libs/domain/src/fence-probe.spec.ts',
     code: importing('readFileSync', 'node:fs'),
+  },
+  {
+    what: 'an example importing a published package',
+    filePath: 'docs/examples/fence-probe.ts',
+    code: importing('Webhook', 'standardwebhooks'),
+  },
+  {
+    what: "an example importing Node's modules",
+    filePath: 'docs/examples/fence-probe.ts',
+    code: importing('createServer', 'node:http'),
   },
   {
     what: 'an app importing Nest',
