@@ -11,10 +11,10 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { ConcurrencyConflictError, DomainRuleError } from '@kb/domain';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
-import { roleAllows } from '../auth/principal';
+import { authorizeHttp } from '../auth/http-authorization';
+import { correlationIdOf } from '../http/correlation-id';
 import { AlertIntake, type AlertIntakeAnswer } from './alert-intake';
 import { parseAlertmanagerPayload } from './alertmanager-payload';
 
@@ -79,29 +79,11 @@ export class AlertmanagerController {
   }
 
   private async authorize(authorization: string | undefined): Promise<string> {
-    const principal = await this.authenticator.authenticate(authorization);
-    if (!principal)
-      throw new HttpException(
-        {
-          code: 'UNAUTHENTICATED',
-          message:
-            'No valid API key: send "Authorization: Bearer <secret>" with the secret of an API key that is not revoked (http_config.authorization in the webhook_config).',
-        },
-        HttpStatus.UNAUTHORIZED,
-      );
-    if (!roleAllows(principal.role, 'CONTRIBUTOR'))
-      throw new HttpException(
-        {
-          code: 'FORBIDDEN',
-          message: `This API key's role ${principal.role} may not report incidents; it needs CONTRIBUTOR or above.`,
-        },
-        HttpStatus.FORBIDDEN,
-      );
+    const principal = await authorizeHttp(this.authenticator, authorization, {
+      role: 'CONTRIBUTOR',
+      what: 'report incidents',
+      where: 'http_config.authorization in the webhook_config',
+    });
     return principal.apiKeyId;
   }
-}
-
-/** The caller's x-correlation-id when it is a sensible one (as for GraphQL), else a new one. */
-function correlationIdOf(header: string | undefined): string {
-  return header !== undefined && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { correlationIdOf } from '../http/correlation-id';
 import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -24,11 +24,6 @@ export interface GraphQLApiOptions {
   readonly introspection: boolean;
   /** Stack traces in error responses: only with NODE_ENV=development. */
   readonly includeStackTraces: boolean;
-}
-
-function correlationIdOf(header: string | string[] | undefined): string {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type DurationStats,
 } from '@kb/read-models';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
-import { roleAllows } from '../auth/principal';
+import { authorizeHttp } from '../auth/http-authorization';
 import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { toCsv, type CsvValue } from './csv';
 import {
@@ -184,23 +184,6 @@ export class ReportsCsvController {
   }
 
   private async authorize(authorization: string | undefined): Promise<void> {
-    const principal = await this.authenticator.authenticate(authorization);
-    if (!principal)
-      throw new HttpException(
-        {
-          code: 'UNAUTHENTICATED',
-          message:
-            'No valid API key: send "Authorization: Bearer <secret>" with the secret of an API key that is not revoked.',
-        },
-        HttpStatus.UNAUTHORIZED,
-      );
-    if (!roleAllows(principal.role, 'ANALYST'))
-      throw new HttpException(
-        {
-          code: 'FORBIDDEN',
-          message: `This API key's role ${principal.role} may not export reports; it needs ANALYST or above.`,
-        },
-        HttpStatus.FORBIDDEN,
-      );
+    await authorizeHttp(this.authenticator, authorization, { role: 'ANALYST', what: 'export reports' });
   }
 }
