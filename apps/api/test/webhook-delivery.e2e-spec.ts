@@ -216,7 +216,10 @@ describe('webhook delivery (service process, loopback receivers)', () => {
     expectInOrderPerStream(verified);
     expect(verifyAll(hook.requests, secret)).toHaveLength(hook.requests.length);
     // The body is the stored event in the contract's RecordedEvent shape.
-    expect(JSON.parse(hook.delivered[0].body)).toEqual(
+    const firstEvent = hook.delivered.find(
+      (request) => (JSON.parse(request.body) as RecordedEventJson).id === logged[0].id,
+    )!;
+    expect(JSON.parse(firstEvent.body)).toEqual(
       expect.objectContaining({
         id: logged[0].id,
         streamId: logged[0].streamId,
@@ -230,11 +233,16 @@ describe('webhook delivery (service process, loopback receivers)', () => {
         recordedAt: expect.any(String),
       }),
     );
-    // A retry keeps its webhook-id: the three failures and the success of the first event share one.
-    const firstId = hook.requests[0].headers['webhook-id'];
-    expect(hook.requests.slice(0, 4).map((request) => request.headers['webhook-id'])).toEqual(
-      Array(4).fill(firstId),
-    );
+    // A retry keeps its webhook-id: every attempt at one event carries the same one, and the three
+    // failed attempts were retried.
+    const idsByEvent = new Map<string, Set<string>>();
+    for (const request of hook.requests) {
+      const { id } = JSON.parse(request.body) as RecordedEventJson;
+      idsByEvent.set(id, (idsByEvent.get(id) ?? new Set()).add(request.headers['webhook-id']));
+    }
+    expect([...idsByEvent.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(hook.requests.length).toBeGreaterThanOrEqual(12 + 3);
+    const firstId = [...idsByEvent.get(logged[0].id)!][0];
 
     // Delivery state is saved in batches, a moment after the receiver got it.
     await eventually(
@@ -302,7 +310,8 @@ describe('webhook delivery (service process, loopback receivers)', () => {
     expect(webhook.deliveries.totalCount).toBe(12);
     const first = webhook.deliveries.edges.find((edge) => edge.node.id === firstId)!.node;
     expect(first).toMatchObject({ status: 'DELIVERED', lastStatusCode: 200, event: { id: logged[0].id } });
-    expect(first.attempts).toBeGreaterThanOrEqual(4);
+    // Its first attempt was among the first two requests (one per lane at most), which failed.
+    expect(first.attempts).toBeGreaterThanOrEqual(2);
     // Newest first.
     expect(webhook.deliveries.edges[0].node.event.id).toBe(logged[logged.length - 1].id);
   });

@@ -7,6 +7,7 @@ import {
   findDelivery,
   listWebhookDeliveries,
   markForRedelivery,
+  pruneDeliveredBefore,
   readWebhookCheckpoint,
   saveDeliveryProgress,
 } from './webhook-delivery.queries';
@@ -104,5 +105,18 @@ describeOnReadModelDatabases('webhook delivery state', (databases) => {
   it('finds the deliveries after a position, where a worker resumes', async () => {
     const after = await deliveriesAfter(db, 'hook-1', position(447));
     expect(after.map((delivery) => delivery.id)).toEqual(['delivery-448', 'delivery-449', 'delivery-450']);
+  });
+  it('prunes DELIVERED deliveries delivered before a time, and only those', async () => {
+    await saveDeliveryProgress(db, {
+      deliveries: [row(500, { webhookId: 'hook-3', deliveredAt: '2026-12-09T00:00:00.000Z' })],
+      checkpoints: new Map(),
+    });
+    const pruned = await pruneDeliveredBefore(db, new Date('2026-12-05T00:00:00.000Z'));
+    expect(pruned).toBe(448); // 450 saved, one FAILED then PENDING (7), one PENDING (9)
+    expect((await listWebhookDeliveries(db, 'hook-1', {})).edges.map((edge) => edge.node.id)).toEqual([
+      'delivery-9',
+      'delivery-7',
+    ]);
+    expect(await findDelivery(db, 'delivery-500')).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
+import { In, LessThan, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
 import { InvalidQueryArgumentError, keysetPage, type Connection } from '../query-arguments';
 import {
   WEBHOOK_DELIVERY_STATUSES,
@@ -143,6 +143,18 @@ export async function markForRedelivery(
     status: 'PENDING',
     nextAttemptAt: now.toISOString(),
     firstAttemptAt: null,
+  });
+  return result.affected ?? 0;
+}
+
+/**
+ * Forgets DELIVERED deliveries delivered before `before` (FAILED, RETRYING and PENDING ones stay
+ * until they are delivered): the list keeps what admins look into, not every event forever.
+ */
+export async function pruneDeliveredBefore(dataSource: DataSource, before: Date): Promise<number> {
+  const result = await dataSource.manager.delete(WebhookDeliveryRow, {
+    status: 'DELIVERED',
+    deliveredAt: LessThan(before.toISOString()),
   });
   return result.affected ?? 0;
 }

@@ -13,6 +13,7 @@ import {
   deliveriesAfter,
   dueRedeliveries,
   listWebhooks,
+  pruneDeliveredBefore,
   readWebhookCheckpoint,
   type WebhookView,
 } from '@kb/read-models';
@@ -51,6 +52,9 @@ const LANES_PER_WEBHOOK = 8;
 const REFRESH_MS = 1_000;
 /** How often redelivered and retrying deliveries behind the checkpoints are looked for. */
 const REDELIVERY_MS = 500;
+/** DELIVERED deliveries are kept this long for admins to look into, then forgotten (hourly). */
+export const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const PRUNE_MS = 60 * 60_000;
 
 /**
  * Runs one WebhookWorker per webhook that is not deleted, from the store, in this process. Delivery
@@ -64,6 +68,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private readonly recorder: DeliveryRecorder;
   private refreshTimer: NodeJS.Timeout | undefined;
   private redeliveryTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -80,12 +85,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.redeliveryTimer = setInterval(() => this.redeliverDue(), REDELIVERY_MS);
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_MS);
+    void this.prune();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.refreshTimer);
     clearInterval(this.redeliveryTimer);
+    clearInterval(this.pruneTimer);
     await this.refreshing;
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     this.workers.clear();
@@ -135,6 +143,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** Makes sure marked redeliveries are written before they are looked for. */
   flush(): Promise<void> {
     return this.recorder.flush();
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const pruned = await pruneDeliveredBefore(
+        this.dataSource,
+        new Date(Date.now() - DELIVERED_RETENTION_MS),
+      );
+      if (pruned > 0) this.logger.log(`Forgot ${pruned} webhook deliveries delivered more than 7 days ago.`);
+    } catch (error) {
+      this.logger.warn(
+        `Could not prune old webhook deliveries (${error instanceof Error ? error.message : String(error)}).`,
+      );
+    }
   }
 
   private async refreshNow(): Promise<void> {
