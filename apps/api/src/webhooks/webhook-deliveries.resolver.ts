@@ -39,9 +39,8 @@ export class WebhookDeliveriesResolver {
   @ResolveField(() => Int, {
     description: 'Events stored after the checkpoint that this webhook has not been delivered yet.',
   })
-  async lag(@Parent() webhook: Webhook): Promise<number> {
-    const view = await findWebhookById(this.dataSource, webhook.id);
-    return view ? this.dispatcher.lagOf(view) : 0;
+  lag(@Parent() webhook: Webhook): Promise<number> {
+    return this.dispatcher.lagOf(webhook.id);
   }
 
   @ResolveField(() => WebhookDeliveryConnection, { description: 'Newest first.' })

@@ -12,10 +12,10 @@ import { EVENT_STORE, MAX_READ_ALL_COUNT, type EventStore } from '@kb/event-stor
 import {
   deliveriesAfter,
   dueRedeliveries,
+  findWebhookById,
   listWebhooks,
   pruneDeliveredBefore,
   readWebhookCheckpoint,
-  type WebhookView,
 } from '@kb/read-models';
 import { toRecordedEvent } from '../../event-log/recorded-event.type';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
@@ -126,9 +126,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return this.workers.get(webhookId)?.position ?? (await readWebhookCheckpoint(this.dataSource, webhookId));
   }
 
-  /** Its events after the checkpoint, counted up to 4,096 (the most one read returns). */
-  async lagOf(webhook: Pick<WebhookView, 'id' | 'eventTypes' | 'createdPosition'>): Promise<number> {
-    const from = (await this.checkpointOf(webhook.id)) ?? webhook.createdPosition;
+  /**
+   * Its events after the checkpoint, counted up to 4,096 (the most one read returns). A running
+   * worker knows its webhook; only one that is not running yet is looked up.
+   */
+  async lagOf(webhookId: string): Promise<number> {
+    const webhook: { readonly eventTypes: readonly string[]; readonly createdPosition: string } | null =
+      this.workers.get(webhookId)?.target ?? (await findWebhookById(this.dataSource, webhookId));
+    if (!webhook) return 0;
+    const from = (await this.checkpointOf(webhookId)) ?? webhook.createdPosition;
     const behind = await this.store.readAll({
       fromPosition: from,
       maxCount: MAX_READ_ALL_COUNT,
