@@ -30,7 +30,7 @@ export class AppModule {
         ActionItemsApiModule,
         ReportsModule,
         ApiKeysModule.register(config),
-        WebhooksModule.register(config.webhooks),
+        WebhooksModule.register(config.webhooks, config.roles.has('webhooks')),
         EventLogModule,
         SearchModule,
         ProjectionsApiModule,

@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('runs embedded by default: port 3000, events in ./data/events.db', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      roles: new Set(['api', 'projector', 'webhooks']),
       dataDir: resolve('data'),
       eventStore: { kind: 'embedded', file: resolve('data', 'events.db') },
       readModels: { kind: 'sqlite', file: resolve('data', 'read-models.db') },
@@ -43,6 +44,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WEBHOOK_FIRST_RETRY_MS: '5000', WEBHOOK_MAX_RETRY_DELAY_MS: '1000' })).toThrow(
       'WEBHOOK_MAX_RETRY_DELAY_MS must not be below WEBHOOK_FIRST_RETRY_MS.',
     );
+  });
+
+  it('runs every role unless KB_ROLES names some, and names the roles it knows otherwise', () => {
+    expect([...loadConfig({ KB_ROLES: 'projector, Webhooks' }).roles]).toEqual(['projector', 'webhooks']);
+    expect([...loadConfig({ KB_ROLES: 'api' }).roles]).toEqual(['api']);
+    for (const bad of ['apis', 'api,,projector', 'api;projector'])
+      expect(configErrorOf({ KB_ROLES: bad }).problems).toEqual([
+        `KB_ROLES must be a comma-separated list of api, projector, webhooks, not '${bad}'.`,
+      ]);
   });
 
   it('allows private webhook addresses and plain http only with WEBHOOK_ALLOW_PRIVATE=true', () => {

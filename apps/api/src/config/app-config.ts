@@ -3,9 +3,18 @@ import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig }
 import type { ReadModelDatabaseConfig } from '@kb/read-models';
 import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
 
+/**
+ * What a process does (KB_ROLES): `api` serves GraphQL and the HTTP intake, `projector` applies the
+ * events to the read models, `webhooks` delivers them. Every process serves /health and /metrics.
+ */
+export type ProcessRole = 'api' | 'projector' | 'webhooks';
+export const PROCESS_ROLES: readonly ProcessRole[] = ['api', 'projector', 'webhooks'];
+
 /** The service's configuration, read once from the environment (see README, "Configuration"). */
 export interface AppConfig {
   readonly port: number;
+  /** KB_ROLES (default all three, one process as `npm start` runs it). */
+  readonly roles: ReadonlySet<ProcessRole>;
   readonly dataDir: string;
   readonly eventStore: EventStoreConfig;
   /** Where the read models live: PostgreSQL when DATABASE_URL is set, else SQLite under DATA_DIR. */
@@ -67,6 +76,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
 
   const dataDir = resolve(value('DATA_DIR') ?? './data');
+
+  const rolesText = value('KB_ROLES') ?? PROCESS_ROLES.join(',');
+  const roleNames = rolesText.split(',').map((role) => role.trim().toLowerCase());
+  const unknownRoles = roleNames.filter((role) => !(PROCESS_ROLES as readonly string[]).includes(role));
+  if (unknownRoles.length > 0 || roleNames.length === 0)
+    problems.push(
+      `KB_ROLES must be a comma-separated list of ${PROCESS_ROLES.join(', ')}, not '${rolesText.slice(0, 60)}'.`,
+    );
+  const roles = new Set(roleNames.filter((role): role is ProcessRole => !unknownRoles.includes(role)));
 
   const eventStoreUrl = value('EVENTSTORE_URL');
   if (eventStoreUrl !== undefined) {
@@ -132,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
+    roles,
     dataDir,
     eventStore:
       eventStoreUrl === undefined

@@ -19,9 +19,11 @@ import { WebhooksResolver } from './webhooks.resolver';
  */
 @Module({})
 export class WebhooksModule {
-  static register(options: WebhookOptions): DynamicModule {
+  /** `deliver`: this process sends the deliveries (KB_ROLES has `webhooks`). */
+  static register(options: WebhookOptions, deliver = true): DynamicModule {
     const client = new WebhookHttpClient();
     const delivery: WebhookDeliveryOptions = {
+      enabled: deliver,
       policy: {
         firstRetryMs: options.firstRetryMs,
         maxRetryDelayMs: options.maxRetryDelayMs,

@@ -27,6 +27,11 @@ import { WebhookWorker } from './webhook-worker';
 export const WEBHOOK_DELIVERY_OPTIONS = Symbol('WEBHOOK_DELIVERY_OPTIONS');
 
 export interface WebhookDeliveryOptions {
+  /**
+   * Whether this process delivers (KB_ROLES has `webhooks`). When not, the dispatcher only answers
+   * for the saved state (checkpoint, lag) and another process sends.
+   */
+  readonly enabled: boolean;
   readonly policy: RetryPolicy;
   /** Per attempt (WEBHOOK_TIMEOUT_MS, default 10 s). */
   readonly timeoutMs: number;
@@ -82,6 +87,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.redeliveryTimer = setInterval(() => this.redeliverDue(), REDELIVERY_MS);
@@ -103,6 +109,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   /** Starts workers for new webhooks and stops those of deleted ones. Safe to call any time. */
   refresh(): Promise<void> {
+    if (!this.options.enabled) return Promise.resolve();
     this.refreshing = this.refreshing
       .then(() => this.refreshNow())
       .catch((error: unknown) => {
