@@ -20,22 +20,28 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
+    // What only a process serving the API needs (KB_ROLES has `api`): GraphQL and the HTTP intake.
+    const api = config.roles.has('api')
+      ? [
+          IncidentsApiModule,
+          ActionItemsApiModule,
+          ReportsModule,
+          ApiKeysModule.register(config),
+          EventLogModule,
+          SearchModule,
+          ProjectionsApiModule,
+          AlertmanagerModule,
+          GraphQLApiModule.forRoot(config.graphql),
+        ]
+      : [];
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(config.eventStore),
-        ReadSideModule.forRoot(config.readModels),
-        IncidentsApiModule,
-        ActionItemsApiModule,
-        ReportsModule,
-        ApiKeysModule.register(config),
+        ReadSideModule.forRoot(config.readModels, { project: config.roles.has('projector') }),
         WebhooksModule.register(config.webhooks, config.roles.has('webhooks')),
-        EventLogModule,
-        SearchModule,
-        ProjectionsApiModule,
-        AlertmanagerModule,
-        GraphQLApiModule.forRoot(config.graphql),
+        ...api,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],

@@ -8,16 +8,25 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
-import { createReadModelDataSource, Projector, type ReadModelDatabaseConfig } from '@kb/read-models';
+import {
+  createReadModelDataSource,
+  leasesFor,
+  Projector,
+  type Leases,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
 import { projections } from './projections';
 import { ReadYourWrites } from './read-your-writes';
 
 export const READ_MODEL_DATA_SOURCE = Symbol('READ_MODEL_DATA_SOURCE');
+/** Who does the work one process must do at a time (projections, webhook delivery): `Leases`. */
+export const LEASES = Symbol('LEASES');
 
 class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly projector: Projector,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,17 +35,19 @@ class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
+    await this.leases.close();
     await this.dataSource.destroy();
   }
 }
 
 /**
  * The read side: the read-model database (migrated at start) and the projector that follows the
- * event store into it. Read-your-writes waits on `Projector.waitForPosition`.
+ * event store into it. Read-your-writes waits on `Projector.waitForPosition`. `project`: this
+ * process applies projections (KB_ROLES has `projector`); else it follows the process that does.
  */
 @Module({})
 export class ReadSideModule {
-  static forRoot(config: ReadModelDatabaseConfig): DynamicModule {
+  static forRoot(config: ReadModelDatabaseConfig, options: { project?: boolean } = {}): DynamicModule {
     return {
       module: ReadSideModule,
       global: true,
@@ -54,15 +65,20 @@ export class ReadSideModule {
           },
         },
         {
+          provide: LEASES,
+          inject: [READ_MODEL_DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => leasesFor(dataSource),
+        },
+        {
           provide: Projector,
-          inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
-          useFactory: (store: EventStore, dataSource: DataSource) =>
-            new Projector(store, dataSource, projections()),
+          inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE, LEASES],
+          useFactory: (store: EventStore, dataSource: DataSource, leases: Leases) =>
+            new Projector(store, dataSource, projections(), { leases, mayApply: options.project ?? true }),
         },
         ReadSideLifecycle,
         ReadYourWrites,
       ],
-      exports: [READ_MODEL_DATA_SOURCE, Projector, ReadYourWrites],
+      exports: [READ_MODEL_DATA_SOURCE, LEASES, Projector, ReadYourWrites],
     };
   }
 }

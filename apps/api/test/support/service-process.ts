@@ -33,15 +33,20 @@ export class ServiceProcess {
     child.on('exit', (code, signal) => (this.exited = { code, signal }));
   }
 
-  /** With `on`, a service stopped (or killed) before is started again on its DATA_DIR and port. */
+  /**
+   * With `on`, a service stopped (or killed) before is started again on its DATA_DIR and port (a new
+   * port when none is given: another process on the same DATA_DIR). `app`: which entry point runs,
+   * the API (`npm start`) or the projector process.
+   */
   static async start(
     env: NodeJS.ProcessEnv,
-    on?: { dataDir: string; port: number },
+    on?: { dataDir: string; port?: number },
+    app: 'api' | 'projector' = 'api',
   ): Promise<ServiceProcess> {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'pipe' });
     const dataDir = on?.dataDir ?? mkdtempSync(join(tmpdir(), 'kb-process-'));
     const port = on?.port ?? (await freePort());
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+    const child = spawn(process.execPath, [join(ROOT, `dist/apps/${app}/src/main.js`)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,7 +78,8 @@ export class ServiceProcess {
     await exited;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM (SIGKILL after 10 s) and removes its DATA_DIR, unless `keepDataDir` (others share it). */
+  async stop(options: { keepDataDir?: boolean } = {}): Promise<void> {
     if (!this.exited) {
       const exited = new Promise((done) => this.child.once('exit', done));
       this.child.kill('SIGTERM');
@@ -81,6 +87,6 @@ export class ServiceProcess {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!options.keepDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredEvent } from '@kb/event-store';
 import { saveCheckpoint } from './checkpoints';
+import { lockProjectionRows } from './leases';
 import { park, WAITING } from './dead-letters';
 import { toProjectedEvent } from './projected-event';
 import type { Projection } from './projection';
@@ -46,6 +47,7 @@ async function applyFresh(
   now: Date,
   how: 'whole' | 'one by one',
 ): Promise<BatchResult> {
+  await lockProjectionRows(manager, projection.name);
   const { checkpoint: stored, parkedStreams: blocked } = await readState(manager, projection.name);
   // Already applied: a redelivery, or another projector got there first.
   const fresh = batch.filter((event) => stored === null || event.position > stored);

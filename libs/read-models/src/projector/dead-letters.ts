@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, StoredEvent } from '@kb/event-store';
 import { DeadLetterRow } from './dead-letter.entity';
+import { lockProjectionRows } from './leases';
 import { toProjectedEvent } from './projected-event';
 import type { Projection } from './projection';
 import { inSavepoint } from './savepoint';
@@ -39,6 +40,7 @@ export async function retryDeadLetters(
   now: Date = new Date(),
 ): Promise<{ applied: number; remaining: number }> {
   return dataSource.transaction(async (manager) => {
+    await lockProjectionRows(manager, projection.name);
     const letters = await manager.find(DeadLetterRow, {
       where: { projection: projection.name },
       order: { position: 'ASC' },

@@ -20,6 +20,11 @@ export class PositionWaiters {
 
   constructor(private readonly reached: (position: string) => boolean) {}
 
+  /** How many callers wait now. */
+  get size(): number {
+    return this.waiters.size;
+  }
+
   /** True once `reached(position)`, false when `timeoutMs` passes first or on `releaseAll`. */
   wait(position: string, timeoutMs: number): Promise<boolean> {
     if (this.reached(position)) return Promise.resolve(true);

@@ -4,6 +4,7 @@ import type { EventStore, StoredEvent, Subscription, SubscriptionMessage } from 
 import { applyBatch } from './apply-batch';
 import { readCheckpoint, saveCheckpoint } from './checkpoints';
 import { countDeadLetters, retryDeadLetters } from './dead-letters';
+import { lockProjectionRows, type Leases } from './leases';
 import { PROJECTED_STREAM_PREFIXES } from './projected-event';
 import { projectionReads, type Projection } from './projection';
 import { rebuildProjection, type RebuildProgress } from './rebuild';
@@ -18,10 +19,23 @@ export interface ProjectorOptions {
   readonly retryDelayMs?: number;
   /** Wall clock for checkpoint `updated_at` and how often skipped batches save it; read-model rows never see it. */
   readonly clock?: () => Date;
+  /**
+   * Whether this process applies projections (KB_ROLES has `projector`). Default true. When false it
+   * only watches how far the process that does has come (read-your-writes, status).
+   */
+  readonly mayApply?: boolean;
+  /** Who applies each projection when processes share the database. Default: this one alone. */
+  readonly leases?: Leases;
+  /** How often a standby tries to take a projection over. Default 1 s. */
+  readonly leaseRetryMs?: number;
 }
 
-/** `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. */
-export type ProjectionRunState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding' | 'failed';
+/**
+ * `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. `standby`:
+ * another process applies it (it holds the lease); this one follows its checkpoint.
+ */
+export type ProjectionRunState =
+  'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding' | 'failed' | 'standby';
 
 export interface ProjectionRunStatus {
   readonly name: string;
@@ -53,9 +67,18 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
   private checkpointSavedAt = 0;
+  private readonly mayApply: boolean;
+  private readonly leaseRetryMs: number;
+  /** Whether this process holds the projection's lease and applies it. */
+  private holding = false;
 
   get name(): string {
     return this.projection.name;
+  }
+
+  /** Whether this process applies the projection now (it holds the lease). */
+  get applying(): boolean {
+    return this.holding;
   }
 
   constructor(
@@ -65,12 +88,15 @@ export class ProjectionRunner {
     private readonly queue: SerialQueue,
     options: ProjectorOptions,
     private readonly onCommit: () => void,
+    private readonly leases: Leases,
   ) {
     this.logger = new Logger(`Projection ${projection.name}`);
     this.catchUpBatchSize = options.catchUpBatchSize ?? 500;
     this.liveBatchSize = options.liveBatchSize ?? 50;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.mayApply = options.mayApply ?? true;
+    this.leaseRetryMs = options.leaseRetryMs ?? 1_000;
   }
 
   async start(): Promise<void> {
@@ -88,8 +114,27 @@ export class ProjectionRunner {
     await this.subscription?.close();
     await this.running;
     this.running = undefined;
-    if (this.state !== 'failed') await this.saveCheckpoint().catch(() => undefined);
+    if (this.holding && this.state !== 'failed') await this.saveCheckpoint().catch(() => undefined);
+    await this.giveUpLease();
     this.state = 'stopped';
+  }
+
+  /**
+   * The lease was lost (its database connection dropped): stop applying at once. The transaction in
+   * flight, if any, cannot apply anything twice (lockProjectionRows); the run loop goes to standby.
+   */
+  leaseLost(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.logger.warn('Lost its lease: another process may apply it now; standing by.');
+    void this.subscription?.close();
+  }
+
+  /** What the process holding the lease has saved or announced (standby only; never moves back). */
+  observe(checkpoint: string | null, deadLetters: number | undefined): void {
+    if (deadLetters !== undefined) this.deadLetters = deadLetters;
+    if (this.holding || checkpoint === null) return;
+    if (this.checkpoint === null || checkpoint > this.checkpoint) this.checkpoint = checkpoint;
   }
 
   status(): ProjectionRunStatus {
@@ -132,23 +177,68 @@ export class ProjectionRunner {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      if (!this.holding) {
+        if (await this.takeLease()) continue;
+        this.state = 'standby';
+        await this.pause(this.leaseRetryMs);
+        continue;
+      }
       try {
         await this.follow();
       } catch (error) {
         if (this.stopping) break;
+        if (!this.holding) continue;
         this.state = 'failed';
         this.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`Failed after checkpoint ${this.checkpoint ?? 'start'}: ${this.lastError}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.retryDelayMs);
-          this.wakeFromRetry = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeFromRetry = undefined;
+        await this.pause(this.retryDelayMs);
       }
     }
+  }
+
+  /**
+   * Takes the lease when this process may apply and no other holds it, and then starts from the
+   * stored checkpoint (the last holder's, or this process's own from before).
+   */
+  private async takeLease(): Promise<boolean> {
+    if (!this.mayApply) return false;
+    try {
+      if (!(await this.leases.tryAcquire(this.projection.name))) return false;
+      const wasStandby = this.state === 'standby';
+      this.checkpoint = await readCheckpoint(this.dataSource.manager, this.projection.name);
+      this.checkpointSavedAt = this.clock().getTime();
+      this.deadLetters = await countDeadLetters(this.dataSource.manager, this.projection.name);
+      this.holding = true;
+      if (wasStandby)
+        this.logger.log(`Took over from checkpoint ${this.checkpoint ?? 'start'} (its holder is gone).`);
+      return true;
+    } catch (error) {
+      this.holding = false;
+      await this.leases.release(this.projection.name).catch(() => undefined);
+      if (!this.stopping)
+        this.logger.warn(
+          `Could not take its lease (${error instanceof Error ? error.message : String(error)}); trying again.`,
+        );
+      return false;
+    }
+  }
+
+  private async giveUpLease(): Promise<void> {
+    const held = this.holding;
+    this.holding = false;
+    if (held) await this.leases.release(this.projection.name).catch(() => undefined);
+  }
+
+  /** Waits `ms`, or less when stopped. */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeFromRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeFromRetry = undefined;
   }
 
   private async follow(): Promise<void> {
@@ -158,7 +248,7 @@ export class ProjectionRunner {
       filter: { streamPrefixes: PROJECTED_STREAM_PREFIXES },
     });
     this.subscription = subscription;
-    if (this.stopping) return subscription.close();
+    if (this.stopping || !this.holding) return subscription.close();
     const iterator = subscription[Symbol.asyncIterator]();
     let pending: StoredEvent[] = [];
     const flush = async () => {
@@ -189,7 +279,7 @@ export class ProjectionRunner {
         if (pending.length >= (this.state === 'live' ? this.liveBatchSize : this.catchUpBatchSize))
           await flush();
       }
-      if (!this.stopping) await flush();
+      if (!this.stopping && this.holding) await flush();
     } finally {
       await subscription.close();
     }
@@ -235,6 +325,7 @@ export class ProjectionRunner {
     this.checkpointSavedAt = this.clock().getTime();
     await this.queue.run(() =>
       this.dataSource.transaction(async (manager) => {
+        await lockProjectionRows(manager, this.projection.name);
         const stored = await readCheckpoint(manager, this.projection.name);
         if (stored === null || stored < position)
           await saveCheckpoint(manager, this.projection.name, position, this.clock());

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@kb/event-store';
 import { applyEvents } from './apply-batch';
+import { lockProjectionRows } from './leases';
 import { saveCheckpoint } from './checkpoints';
 import { DeadLetterRow } from './dead-letter.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
@@ -63,6 +64,9 @@ export async function rebuildProjections(
       blocked: new Set<string>(),
       progress: { projection: projection.name, events: 0, parked: 0 },
     }));
+    // Whoever applies these projections live waits until the rebuilt rows commit, then goes on from
+    // the rebuilt checkpoint (in name order: two rebuilds never wait for each other crosswise).
+    for (const name of projections.map((p) => p.name).sort()) await lockProjectionRows(manager, name);
     for (const { projection } of states) {
       for (const table of projection.tables) await manager.query(`DELETE FROM ${table}`);
       await manager.delete(DeadLetterRow, { projection: projection.name });

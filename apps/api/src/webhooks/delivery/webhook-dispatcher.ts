@@ -16,9 +16,10 @@ import {
   listWebhooks,
   pruneDeliveredBefore,
   readWebhookCheckpoint,
+  type Leases,
 } from '@kb/read-models';
 import { toRecordedEvent } from '../../event-log/recorded-event.type';
-import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
+import { LEASES, READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import type { SendAttempt, SignDelivery } from './delivery-transport';
 import { DeliveryRecorder } from './delivery-recorder';
 import type { RetryPolicy } from './retry-policy';
@@ -61,9 +62,15 @@ const REDELIVERY_MS = 500;
 export const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_MS = 60 * 60_000;
 
+/** The lease of webhook delivery: one process delivers to every webhook at a time. */
+export const WEBHOOK_DELIVERY_LEASE = 'webhook-delivery';
+
 /**
  * Runs one WebhookWorker per webhook that is not deleted, from the store, in this process. Delivery
  * state (rows, checkpoints) is saved in the read-model database by a DeliveryRecorder.
+ *
+ * Of several processes sharing the database, the one holding the delivery lease delivers; the others
+ * try to take it over every second, and go on from the saved checkpoints when they do.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,14 +83,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private pruneTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private holding = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly executor: CommandExecutor,
     @Inject(WEBHOOK_DELIVERY_OPTIONS) private readonly options: WebhookDeliveryOptions,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {
     this.recorder = new DeliveryRecorder(dataSource);
+    leases.onLost((names) => {
+      if (!names.includes(WEBHOOK_DELIVERY_LEASE) || !this.holding) return;
+      this.holding = false;
+      this.logger.warn('Lost the delivery lease: stopping delivery here; another process may take over.');
+      void this.stopAll();
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -101,10 +116,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.redeliveryTimer);
     clearInterval(this.pruneTimer);
     await this.refreshing;
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
-    this.workers.clear();
+    await this.stopAll();
     await this.recorder.flush();
+    if (this.holding) await this.leases.release(WEBHOOK_DELIVERY_LEASE).catch(() => undefined);
+    this.holding = false;
     this.options.close?.();
+  }
+
+  private async stopAll(): Promise<void> {
+    const workers = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(workers.map((worker) => worker.stop()));
   }
 
   /** Starts workers for new webhooks and stops those of deleted ones. Safe to call any time. */
@@ -174,11 +196,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private async refreshNow(): Promise<void> {
     if (this.stopped) return;
+    if (!this.holding) {
+      if (!(await this.leases.tryAcquire(WEBHOOK_DELIVERY_LEASE))) return;
+      this.holding = true;
+      if (this.leases.shared) this.logger.log('Holds the delivery lease: delivering from this process.');
+    }
     const webhooks = await listWebhooks(this.dataSource);
     const live = new Set(webhooks.map((webhook) => webhook.id));
     for (const id of [...this.workers.keys()]) if (!live.has(id)) await this.stop(id);
     for (const webhook of webhooks) {
-      if (this.workers.has(webhook.id) || this.stopped) continue;
+      if (this.workers.has(webhook.id) || this.stopped || !this.holding) continue;
       const { state } = await this.executor.load(webhookStream, webhook.id);
       if (!state.exists || state.deletedAt !== null) continue;
       const worker = new WebhookWorker(
