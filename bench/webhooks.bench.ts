@@ -8,9 +8,13 @@
  * mutation takes: load, decide, append) at BENCH_RATE per second (default 500) for BENCH_SECONDS
  * (default 10) to 500 incidents; the receiver answers 200 at once. Targets: delivery keeps up with
  * 500 appends/s with 10 webhooks, p99 delay under 200 ms. One JSON line on stdout.
+ *
+ * BENCH_SPLIT=1 runs the topology of production instead: this process writes with KB_ROLES=api, and
+ * the projector process (`dist/apps/projector/src/main.js`, built first) applies the projections and
+ * delivers, on the same DATA_DIR. Both are measured in one run by default (BENCH_SPLIT=0,1).
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +32,8 @@ import { WebhookDispatcher } from '../apps/api/src/webhooks/delivery/webhook-dis
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WEBHOOK_COUNTS = (process.env.BENCH_WEBHOOKS ?? '1,10').split(',').map(Number);
+const SPLITS = (process.env.BENCH_SPLIT ?? '0,1').split(',').map((value) => value === '1');
+const ROOT = join(__dirname, '..');
 /** Incidents the timeline entries are spread over: short streams, as real incidents have. */
 const INCIDENTS = 500;
 const ADMIN = 'bench-webhooks-admin-secret-0123456789';
@@ -132,13 +138,42 @@ async function storeAppendRate(store: EventStore, ms: number): Promise<number> {
   return appended / ((performance.now() - started) / 1000);
 }
 
-async function run(webhooks: number): Promise<Record<string, unknown>> {
+/** The projector process (projections and delivery) on `dir`, for the split topology. */
+async function startProjectorProcess(dir: string): Promise<ChildProcess> {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'inherit' });
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/projector/src/main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, DATA_DIR: dir, PORT: String(port), WEBHOOK_ALLOW_PRIVATE: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error('The projector process did not answer /health within 60 s.');
+}
+
+async function run(webhooks: number, split: boolean): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-webhooks-'));
   let app: INestApplication | undefined;
+  let projectorProcess: ChildProcess | undefined;
   const receivers = new Receivers();
   try {
+    // The projector process first: the API's start waits for its bootstrap key to be projected.
+    if (split) projectorProcess = await startProjectorProcess(dir);
     app = await createApp(
-      loadConfig({ DATA_DIR: dir, KB_BOOTSTRAP_API_KEY: ADMIN, WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      loadConfig({
+        DATA_DIR: dir,
+        KB_BOOTSTRAP_API_KEY: ADMIN,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        ...(split ? { KB_ROLES: 'api' } : {}),
+      }),
       { logger: new ConsoleLogger({ logLevels: ['warn', 'error'] }) },
     );
     await app.init();
@@ -173,7 +208,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
       incidents.push(outcome.entityId);
     }
 
-    log(`${webhooks} webhook(s): ${RATE} appends/s for ${SECONDS} s`);
+    log(`${webhooks} webhook(s)${split ? ', split processes' : ''}: ${RATE} appends/s for ${SECONDS} s`);
     const appendedAt = new Map<string, number>();
     const total = RATE * SECONDS;
     const now = () => performance.timeOrigin + performance.now();
@@ -221,6 +256,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     const delivered = receipts.reduce((sum, got) => sum + new Set(got.map((r) => r.key)).size, 0);
     return {
       webhooks,
+      topology: split ? 'api + projector process' : 'one process',
       storeAppendsPerSecond: Math.round(storeAppendsPerSecond),
       appendsPerSecond: Math.round(total / appendSeconds),
       deliveredPerSecond: Math.round(delivered / ((lastReceipt - started) / 1000)),
@@ -232,6 +268,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
     };
   } finally {
     await app?.close();
+    projectorProcess?.kill();
     receivers.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -239,7 +276,7 @@ async function run(webhooks: number): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
-  for (const count of WEBHOOK_COUNTS) results.push(await run(count));
+  for (const split of SPLITS) for (const count of WEBHOOK_COUNTS) results.push(await run(count, split));
   process.stdout.write(
     `${JSON.stringify({ benchmark: 'webhooks', rate: RATE, seconds: SECONDS, results, targets: { keepsUpWith10At: 500, delayP99Ms: 200 } })}\n`,
   );

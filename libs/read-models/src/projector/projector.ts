@@ -25,7 +25,7 @@ export {
 } from './rebuild';
 
 /** How often the watch looks whether a read of the shared checkpoints is due. */
-const WATCH_TICK_MS = 100;
+const WATCH_TICK_MS = 25;
 /** How often the shared checkpoints are read when nobody waits on them. */
 const WATCH_INTERVAL_MS = 1_000;
 
