@@ -8,9 +8,17 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port);
-  new Logger('Bootstrap').log(
-    `Listening on http://localhost:${config.port} (GraphQL at /graphql, health at /health)`,
+  const roles = [...config.roles].join(',');
+  const logger = new Logger('Bootstrap');
+  logger.log(
+    config.roles.has('api')
+      ? `Listening on http://localhost:${config.port} (GraphQL at /graphql, health at /health; roles ${roles})`
+      : `Listening on http://localhost:${config.port} (health at /health only; roles ${roles})`,
   );
+  if (!config.roles.has('projector'))
+    logger.warn(
+      'This process applies no projections (KB_ROLES has no projector): queries show what a projector process on the same database has applied, so run one (npm run start:projector).',
+    );
 }
 
 bootstrap().catch((error: unknown) => {
