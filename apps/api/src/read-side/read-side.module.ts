@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@kb/event-store';
-import { createReadModelDataSource, Projector, type ReadModelDatabaseConfig } from '@kb/read-models';
+import {
+  createReadModelDataSource,
+  Projector,
+  type ProjectorOptions,
+  type ReadModelDatabaseConfig,
+} from '@kb/read-models';
 import { projections } from './projections';
 import { ReadYourWrites } from './read-your-writes';
 
@@ -36,7 +41,8 @@ class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
  */
 @Module({})
 export class ReadSideModule {
-  static forRoot(config: ReadModelDatabaseConfig): DynamicModule {
+  /** `projector`: options of the projector (metrics observe it with `onApplied`). */
+  static forRoot(config: ReadModelDatabaseConfig, projector: ProjectorOptions = {}): DynamicModule {
     return {
       module: ReadSideModule,
       global: true,
@@ -57,7 +63,7 @@ export class ReadSideModule {
           provide: Projector,
           inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
           useFactory: (store: EventStore, dataSource: DataSource) =>
-            new Projector(store, dataSource, projections()),
+            new Projector(store, dataSource, projections(), projector),
         },
         ReadSideLifecycle,
         ReadYourWrites,

@@ -54,6 +54,11 @@ export interface SqliteEventStoreOptions {
   readonly maxAppendsPerCommit?: number;
   /** How often idle subscriptions look for commits made by another process. Default 250 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Told after each group commit: how many writes it carried (appends, and the rare metadata change
+   * or delete) and how long its transaction took, fsync included. For metrics; must not throw.
+   */
+  readonly onCommit?: (writes: number, seconds: number) => void;
 }
 
 interface StreamRow {
@@ -126,6 +131,7 @@ export class SqliteEventStore implements EventStore {
   private lastPosition: number;
   private closed = false;
   private readonly counters = { commits: 0, writes: 0 };
+  private readonly onCommit: ((writes: number, seconds: number) => void) | undefined;
   /**
    * Stream state as of our last commit, so an append need not look it up again. Valid only while no
    * other connection has written: SQLite's data_version tells, and the cache is dropped when it moves.
@@ -144,6 +150,7 @@ export class SqliteEventStore implements EventStore {
   private constructor(options: SqliteEventStoreOptions) {
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
+    this.onCommit = options.onCommit;
     this.db = new Database(options.file);
     try {
       this.db.pragma('journal_mode = WAL');
@@ -250,6 +257,7 @@ export class SqliteEventStore implements EventStore {
       const outcomes: Outcome[] = [];
       const positionBefore = this.lastPosition;
       const streams = new Map<string, StreamRow>();
+      const started = process.hrtime.bigint();
       try {
         this.db
           .transaction(() => {
@@ -271,6 +279,7 @@ export class SqliteEventStore implements EventStore {
       for (const [id, stream] of streams) this.streamCache.set(id, stream);
       this.counters.commits += 1;
       this.counters.writes += batch.length;
+      this.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
       batch.forEach((operation, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) operation.resolve(outcome.value);

@@ -18,6 +18,8 @@ export interface ProjectorOptions {
   readonly retryDelayMs?: number;
   /** Wall clock for checkpoint `updated_at` and how often skipped batches save it; read-model rows never see it. */
   readonly clock?: () => Date;
+  /** Told after each transaction that applied events to a projection (for metrics; must not throw). */
+  readonly onApplied?: (projection: string, events: number) => void;
 }
 
 /** `stalled`: live, but with parked events (dead letters) waiting for a fix and a retry. */
@@ -52,6 +54,7 @@ export class ProjectionRunner {
   private readonly liveBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
+  private readonly onApplied: ProjectorOptions['onApplied'];
   private checkpointSavedAt = 0;
 
   get name(): string {
@@ -71,6 +74,7 @@ export class ProjectionRunner {
     this.liveBatchSize = options.liveBatchSize ?? 50;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.onApplied = options.onApplied;
   }
 
   async start(): Promise<void> {
@@ -202,6 +206,7 @@ export class ProjectionRunner {
     );
     this.checkpoint = checkpoint;
     this.checkpointSavedAt = this.clock().getTime();
+    this.onApplied?.(this.projection.name, batch.length - parked);
     if (parked > 0) {
       this.deadLetters += parked;
       this.logger.warn(
