@@ -10,8 +10,8 @@ import {
 export type AppendOutcome = 'ok' | 'wrong_expected_version' | 'error';
 
 /**
- * The event store with its appends timed, whichever store it is (embedded or EventStoreDB). Every
- * other call goes straight to the store itself (a proxy, so no method of the port is forgotten).
+ * The event store with its appends timed, whichever store it is (embedded or EventStoreDB): a proxy,
+ * so no method of the port can be forgotten.
  */
 export function timedAppends(
   store: EventStore,
@@ -33,12 +33,10 @@ export function timedAppends(
       throw error;
     }
   };
+  // Only the append is intercepted: every other property is the store's own (methods unbound, so a
+  // test may still spy on them), and what a method writes to `this` lands on the store.
   return new Proxy(store, {
-    get(target, property) {
-      if (property === 'appendToStream') return appendToStream;
-      const value: unknown = Reflect.get(target, property, target);
-      // Bound to the store: its methods keep their state on it, never on the proxy.
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+    get: (target, property, receiver) =>
+      property === 'appendToStream' ? appendToStream : Reflect.get(target, property, receiver),
   });
 }
