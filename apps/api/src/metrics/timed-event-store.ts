@@ -36,7 +36,7 @@ export function timedAppends(
   // Only the append is intercepted: every other property is the store's own (methods unbound, so a
   // test may still spy on them), and what a method writes to `this` lands on the store.
   return new Proxy(store, {
-    get: (target, property, receiver) =>
+    get: (target, property, receiver): unknown =>
       property === 'appendToStream' ? appendToStream : Reflect.get(target, property, receiver),
   });
 }
