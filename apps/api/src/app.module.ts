@@ -11,6 +11,8 @@ import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
 import { ReportsModule } from './reports/reports.module';
@@ -34,14 +36,25 @@ export class AppModule {
           GraphQLApiModule.forRoot(config.graphql),
         ]
       : [];
+    // One registry per application (tests run several in a process); its hooks go to the modules.
+    const metrics = new ServiceMetrics();
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        EventStoreModule.forRoot(config.eventStore),
-        ReadSideModule.forRoot(config.readModels, { project: config.roles.has('projector') }),
-        WebhooksModule.register(config.webhooks, config.roles.has('webhooks')),
+        EventStoreModule.forRoot(config.eventStore, metrics.eventStoreObservers),
+        ReadSideModule.forRoot(config.readModels, {
+          ...metrics.projectorOptions,
+          mayApply: config.roles.has('projector'),
+        }),
+        WebhooksModule.register(
+          config.webhooks,
+          config.roles.has('webhooks'),
+          metrics.observeWebhookDelivery,
+        ),
         ...api,
+        // Served by every process, whatever its KB_ROLES.
+        MetricsModule.register(metrics, { key: config.metricsKey }),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],

@@ -7,6 +7,8 @@ import type { AppConfig } from './config/app-config';
 import { prepareDataDirOf } from './config/data-dir';
 import { logLevelsOf } from './config/log-levels';
 import { loadShedding } from './http/load-shedding';
+import { httpMetrics } from './metrics/http-metrics';
+import { ServiceMetrics } from './metrics/service-metrics';
 
 /** Largest request body accepted (GraphQL documents with their variables); larger ones get 413. */
 export const MAX_REQUEST_BODY = '1mb';
@@ -20,6 +22,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: options.logger ?? logLevelsOf(config),
   });
+  // First: every request is timed, those refused below included (metrics/http-metrics.ts).
+  app.use(httpMetrics(app.get(ServiceMetrics)));
   // Before the body is read: an overloaded service refuses at once, at no cost (load-shedding.ts).
   app.use('/graphql', loadShedding(config.graphql.maxInFlight));
   // Alertmanager's notifications are read by their own parser, whose refusals say what to change.

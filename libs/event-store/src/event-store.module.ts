@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port';
-import { openEventStore, type EventStoreConfig } from './open-event-store';
+import { openEventStore, type EventStoreConfig, type EventStoreObservers } from './open-event-store';
 import { redactUrl } from './redact-url';
 
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -14,7 +14,8 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 /** Provides the configured {@link EventStore} under {@link EVENT_STORE}, and closes it on shutdown. */
 @Module({})
 export class EventStoreModule {
-  static forRoot(config: EventStoreConfig): DynamicModule {
+  /** `observers`: what the application measures of the store (group commits, appends). */
+  static forRoot(config: EventStoreConfig, observers: EventStoreObservers = {}): DynamicModule {
     return {
       module: EventStoreModule,
       global: true,
@@ -22,7 +23,7 @@ export class EventStoreModule {
         {
           provide: EVENT_STORE,
           useFactory: () => {
-            const store = openEventStore(config);
+            const store = openEventStore(config, observers);
             new Logger('EventStore').log(describeEventStore(config));
             return store;
           },

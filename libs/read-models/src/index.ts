@@ -39,3 +39,4 @@ export {
   readPoolOf,
   SqliteReadError,
 } from './sqlite-reads/sqlite-read-pool';
+export * from './operations/alerting-counts.query';

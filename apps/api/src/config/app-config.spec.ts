@@ -149,6 +149,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a METRICS_KEY that fits in a bearer header, and never repeats a bad one', () => {
+    expect(loadConfig({}).metricsKey).toBeUndefined();
+    expect(loadConfig({ METRICS_KEY: ' scrape-secret-0123456789\n' }).metricsKey).toBe(
+      'scrape-secret-0123456789',
+    );
+    for (const value of ['short', 'a scrape secret with spaces', 'k'.repeat(513)]) {
+      const { problems, message } = configErrorOf({ METRICS_KEY: value });
+      expect(problems).toEqual(['METRICS_KEY must be 16 to 512 characters long, with no spaces.']);
+      expect(message).not.toContain(value);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', EVENTSTORE_URL: ' ' }).eventStore.kind).toBe('embedded');
   });

@@ -29,6 +29,8 @@ export interface AppConfig {
     /** GRAPHQL_MAX_IN_FLIGHT: requests worked on at once; the next get 503 (see http/load-shedding.ts). */
     readonly maxInFlight: number;
   };
+  /** METRICS_KEY: when set, GET /metrics asks for `Authorization: Bearer <it>` (metrics/metrics.controller.ts). */
+  readonly metricsKey?: string;
   readonly webhooks: {
     /**
      * WEBHOOK_ALLOW_PRIVATE (default false): plain `http://` webhook URLs, and deliveries to loopback,
@@ -110,6 +112,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else if (bootstrapApiKey !== undefined && (/\s/.test(bootstrapApiKey) || bootstrapApiKey.length > 512))
     problems.push('KB_BOOTSTRAP_API_KEY must be at most 512 characters long, with no spaces.');
 
+  // A scrape credential, not an API key (Prometheus sends one static bearer token): the same shape.
+  const metricsKey = value('METRICS_KEY');
+  if (
+    metricsKey !== undefined &&
+    (metricsKey.length < 16 || metricsKey.length > 512 || /\s/.test(metricsKey))
+  )
+    problems.push('METRICS_KEY must be 16 to 512 characters long, with no spaces.');
+
   // Off by default in production (what the service runs as unless NODE_ENV says otherwise): the whole
   // schema is a map for an attacker; portals and tools turn it on with GRAPHQL_INTROSPECTION=true.
   const production = (value('NODE_ENV') ?? 'production') === 'production';
@@ -161,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { kind: 'sqlite', file: resolve(dataDir, 'read-models.db') }
         : { kind: 'postgres', url: databaseUrl },
     bootstrapApiKey,
+    metricsKey,
     graphql: {
       introspection: introspectionText !== 'false',
       includeStackTraces: value('NODE_ENV') === 'development',

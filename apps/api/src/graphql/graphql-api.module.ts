@@ -16,6 +16,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApiKeyRevocations } from './websocket/api-key-revocations';
 import { GRAPHQL_WS_OPTIONS, GraphQLWsServer } from './websocket/graphql-ws.server';
 import { ReadModelLoaders } from '../read-side/read-model-loaders';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { RolesGuard } from './roles.guard';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
@@ -40,11 +42,12 @@ export class GraphQLApiModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE, GraphQLSchemaHost],
+          inject: [ApiKeyAuthenticator, READ_MODEL_DATA_SOURCE, GraphQLSchemaHost, ServiceMetrics],
           useFactory: (
             authenticator: ApiKeyAuthenticator,
             dataSource: DataSource,
             schemaHost: GraphQLSchemaHost,
+            metrics: ServiceMetrics,
           ): ApolloDriverConfig => ({
             // Operations over HTTP execute as compiled code (graphql-jit): see jit-execution.ts.
             // Apollo Server takes an executor only as a gateway, which Nest's config type leaves out.
@@ -64,6 +67,7 @@ export class GraphQLApiModule {
             // No cache hints are used; Apollo's default cache-control plugin would still instrument
             // every field of every answer (a third of the time of a 13,000-point trend report).
             plugins: [
+              graphqlMetricsPlugin(metrics),
               queryCostPlugin,
               serviceUnavailableStatusPlugin,
               ApolloServerPluginCacheControlDisabled(),

@@ -13,6 +13,7 @@ import {
   leasesFor,
   Projector,
   type Leases,
+  type ProjectorOptions,
   type ReadModelDatabaseConfig,
 } from '@kb/read-models';
 import { projections } from './projections';
@@ -47,7 +48,11 @@ class ReadSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
  */
 @Module({})
 export class ReadSideModule {
-  static forRoot(config: ReadModelDatabaseConfig, options: { project?: boolean } = {}): DynamicModule {
+  /**
+   * `projector`: options of the projector: `mayApply` when this process applies projections (KB_ROLES
+   * has `projector`; else it follows the process that does), `onApplied` for metrics.
+   */
+  static forRoot(config: ReadModelDatabaseConfig, projector: ProjectorOptions = {}): DynamicModule {
     return {
       module: ReadSideModule,
       global: true,
@@ -73,7 +78,7 @@ export class ReadSideModule {
           provide: Projector,
           inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE, LEASES],
           useFactory: (store: EventStore, dataSource: DataSource, leases: Leases) =>
-            new Projector(store, dataSource, projections(), { leases, mayApply: options.project ?? true }),
+            new Projector(store, dataSource, projections(), { ...projector, leases }),
         },
         ReadSideLifecycle,
         ReadYourWrites,

@@ -6,6 +6,7 @@ import {
   WebhookDispatcher,
   type WebhookDeliveryOptions,
 } from './delivery/webhook-dispatcher';
+import type { ObserveDelivery } from './delivery/delivery-transport';
 import { WebhookHttpClient } from './delivery/webhook-http-client';
 import { signedHeaders } from './delivery/webhook-signature';
 import { WebhookDeliveriesResolver, WebhookDeliveryFieldsResolver } from './webhook-deliveries.resolver';
@@ -19,8 +20,8 @@ import { WebhooksResolver } from './webhooks.resolver';
  */
 @Module({})
 export class WebhooksModule {
-  /** `deliver`: this process sends the deliveries (KB_ROLES has `webhooks`). */
-  static register(options: WebhookOptions, deliver = true): DynamicModule {
+  /** `deliver`: this process sends the deliveries (KB_ROLES has `webhooks`); `observe`: metrics. */
+  static register(options: WebhookOptions, deliver = true, observe?: ObserveDelivery): DynamicModule {
     const client = new WebhookHttpClient();
     const delivery: WebhookDeliveryOptions = {
       enabled: deliver,
@@ -34,6 +35,7 @@ export class WebhooksModule {
       send: (request) => client.send(request),
       sign: signedHeaders,
       close: () => client.close(),
+      observe,
     };
     return {
       module: WebhooksModule,

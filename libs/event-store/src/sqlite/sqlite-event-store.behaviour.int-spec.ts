@@ -32,6 +32,21 @@ describe('embedded SQLite store', () => {
     await store.close();
   });
 
+  it('tells onCommit of each group commit: its writes and how long it took', async () => {
+    const commits: Array<{ writes: number; seconds: number }> = [];
+    const store = SqliteEventStore.open({
+      file: join(dir, 'events.db'),
+      onCommit: (writes, seconds) => commits.push({ writes, seconds }),
+    });
+    await Promise.all(Array.from({ length: 16 }, (_, w) => store.appendToStream(`s-${w}`, [event(w)])));
+    await store.appendToStream('s-0', [event(99)], { expectedRevision: 5 }).catch(() => undefined);
+    expect(commits.length).toBe(store.stats().commits);
+    expect(commits.reduce((sum, commit) => sum + commit.writes, 0)).toBe(17);
+    expect(commits[0].writes).toBeGreaterThan(1);
+    for (const commit of commits) expect(commit.seconds).toBeGreaterThan(0);
+    await store.close();
+  });
+
   it('checks every append of a group commit against its own expected revision', async () => {
     const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
     const results = await Promise.allSettled([

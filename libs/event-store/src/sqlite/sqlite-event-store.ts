@@ -57,6 +57,11 @@ export interface SqliteEventStoreOptions {
    * the same file): a read of `PRAGMA data_version`, nearly free. Default 20 ms.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Told after each group commit: how many writes it carried (appends, and the rare metadata change
+   * or delete) and how long its transaction took, fsync included. For metrics; must not throw.
+   */
+  readonly onCommit?: (writes: number, seconds: number) => void;
 }
 
 interface StreamRow {
@@ -129,6 +134,7 @@ export class SqliteEventStore implements EventStore {
   private lastPosition: number;
   private closed = false;
   private readonly counters = { commits: 0, writes: 0 };
+  private readonly onCommit: ((writes: number, seconds: number) => void) | undefined;
   /**
    * Stream state as of our last commit, so an append need not look it up again. Valid only while no
    * other connection has written: SQLite's data_version tells, and the cache is dropped when it moves.
@@ -147,6 +153,7 @@ export class SqliteEventStore implements EventStore {
   private constructor(options: SqliteEventStoreOptions) {
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1000;
+    this.onCommit = options.onCommit;
     this.db = new Database(options.file);
     try {
       this.db.pragma('journal_mode = WAL');
@@ -253,6 +260,7 @@ export class SqliteEventStore implements EventStore {
       const outcomes: Outcome[] = [];
       const positionBefore = this.lastPosition;
       const streams = new Map<string, StreamRow>();
+      const started = process.hrtime.bigint();
       try {
         this.db
           .transaction(() => {
@@ -274,6 +282,7 @@ export class SqliteEventStore implements EventStore {
       for (const [id, stream] of streams) this.streamCache.set(id, stream);
       this.counters.commits += 1;
       this.counters.writes += batch.length;
+      this.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
       batch.forEach((operation, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) operation.resolve(outcome.value);

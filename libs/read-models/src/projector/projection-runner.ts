@@ -28,6 +28,8 @@ export interface ProjectorOptions {
   readonly leases?: Leases;
   /** How often a standby tries to take a projection over. Default 1 s. */
   readonly leaseRetryMs?: number;
+  /** Told after each transaction that applied events to a projection (for metrics; must not throw). */
+  readonly onApplied?: (projection: string, events: number) => void;
 }
 
 /**
@@ -66,6 +68,7 @@ export class ProjectionRunner {
   private readonly liveBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
+  private readonly onApplied: ProjectorOptions['onApplied'];
   private checkpointSavedAt = 0;
   private readonly mayApply: boolean;
   private readonly leaseRetryMs: number;
@@ -97,6 +100,7 @@ export class ProjectionRunner {
     this.clock = options.clock ?? (() => new Date());
     this.mayApply = options.mayApply ?? true;
     this.leaseRetryMs = options.leaseRetryMs ?? 1_000;
+    this.onApplied = options.onApplied;
   }
 
   async start(): Promise<void> {
@@ -292,6 +296,7 @@ export class ProjectionRunner {
     );
     this.checkpoint = checkpoint;
     this.checkpointSavedAt = this.clock().getTime();
+    this.onApplied?.(this.projection.name, batch.length - parked);
     if (parked > 0) {
       this.deadLetters += parked;
       this.logger.warn(

@@ -20,7 +20,7 @@ import {
 } from '@kb/read-models';
 import { toRecordedEvent } from '../../event-log/recorded-event.type';
 import { LEASES, READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
-import type { SendAttempt, SignDelivery } from './delivery-transport';
+import type { ObserveDelivery, SendAttempt, SignDelivery } from './delivery-transport';
 import { DeliveryRecorder } from './delivery-recorder';
 import type { RetryPolicy } from './retry-policy';
 import { WebhookWorker } from './webhook-worker';
@@ -42,6 +42,8 @@ export interface WebhookDeliveryOptions {
   readonly sign: SignDelivery;
   /** Closes the HTTP connections kept for delivery, at shutdown. */
   readonly close?: () => void;
+  /** Told of each attempt's outcome (metrics). */
+  readonly observe?: ObserveDelivery;
 }
 
 /** Webhooks get the events of incidents and action items only: never API keys' or webhooks'. */
@@ -231,6 +233,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           checkpointOf: (id) => readWebhookCheckpoint(this.dataSource, id),
           savedDeliveriesAfter: (id, position) => deliveriesAfter(this.dataSource, id, position),
           deliveryIdOf,
+          observe: this.options.observe,
         },
       );
       this.workers.set(webhook.id, worker);
@@ -263,7 +266,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       if (!isDue(row)) continue;
       const [event] = await this.store.readStream(row.streamId, { fromRevision: row.revision, maxCount: 1 });
       if (event?.id !== row.eventId) continue;
-      await worker.attempt(row, JSON.stringify(toRecordedEvent(event)));
+      await worker.attempt(row, JSON.stringify(toRecordedEvent(event)), event.recordedAt);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EventStore, StoredEvent, Subscription } from '@kb/event-store';
 import type { WebhookDeliveryRow } from '@kb/read-models';
 import { toRecordedEvent } from '../../event-log/recorded-event.type';
-import type { AttemptResult, SendAttempt, SignDelivery } from './delivery-transport';
+import type { AttemptResult, ObserveDelivery, SendAttempt, SignDelivery } from './delivery-transport';
 import type { DeliveryRecorder } from './delivery-recorder';
 import { nextAttemptAfterFailure, type RetryPolicy } from './retry-policy';
 import { StreamLanes } from './stream-lanes';
@@ -45,6 +45,8 @@ export interface WorkerDependencies {
   readonly savedDeliveriesAfter: (webhookId: string, position: string) => Promise<WebhookDeliveryRow[]>;
   readonly deliveryIdOf: (webhookId: string, eventId: string) => string;
   readonly clock?: () => Date;
+  /** Told of each attempt's new state, with when its event was recorded (metrics); must not throw. */
+  readonly observe?: ObserveDelivery;
 }
 
 /**
@@ -155,13 +157,13 @@ export class WebhookWorker {
     while (!this.stopped) {
       if (row.nextAttemptAt !== null) await this.sleepUntil(new Date(row.nextAttemptAt));
       if (this.stopped) return;
-      row = await this.attempt(row, body);
+      row = await this.attempt(row, body, event.recordedAt);
       if (row.status === 'DELIVERED' || row.status === 'FAILED') return;
     }
   }
 
   /** One attempt of a delivery, its new state recorded. Used for redeliveries too. */
-  async attempt(row: WebhookDeliveryRow, body: string): Promise<WebhookDeliveryRow> {
+  async attempt(row: WebhookDeliveryRow, body: string, recordedAt: Date): Promise<WebhookDeliveryRow> {
     const started = this.now();
     const headers = this.deps.sign({
       deliveryId: row.id,
@@ -226,6 +228,7 @@ export class WebhookWorker {
         );
     }
     this.deps.recorder.delivery(next);
+    this.deps.observe?.(next, recordedAt);
     return next;
   }
 
