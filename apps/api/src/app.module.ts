@@ -10,6 +10,7 @@ import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
+import { RequestBudgetModule } from './http/request-budget.module';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ProjectionsApiModule,
         AlertmanagerModule,
         GraphQLApiModule.forRoot(config.graphql),
+        RequestBudgetModule.forRoot(config.requestBudget),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],
