@@ -10,6 +10,7 @@ import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
+import { RequestBudgetModule } from './http/request-budget.module';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ServiceMetrics } from './metrics/service-metrics';
@@ -55,6 +56,7 @@ export class AppModule {
         ...api,
         // Served by every process, whatever its KB_ROLES.
         MetricsModule.register(metrics, { key: config.metricsKey }),
+        RequestBudgetModule.forRoot(config.requestBudget),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],

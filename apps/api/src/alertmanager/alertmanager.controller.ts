@@ -7,14 +7,16 @@ import {
   HttpException,
   HttpStatus,
   Post,
+  Req,
   UseFilters,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { ConcurrencyConflictError, DomainRuleError } from '@kb/domain';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { authorizeHttp } from '../auth/http-authorization';
-import { correlationIdOf } from '../http/correlation-id';
+import { requestCorrelationId } from '../http/correlation-id';
 import { AlertIntake, type AlertIntakeAnswer } from './alert-intake';
 import { parseAlertmanagerPayload } from './alertmanager-payload';
 
@@ -67,14 +69,14 @@ export class AlertmanagerController {
   @HttpCode(HttpStatus.OK)
   async receive(
     @Headers('authorization') authorization: string | undefined,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Req() req: IncomingMessage,
     @Body() body: unknown,
   ): Promise<AlertIntakeAnswer> {
     const apiKeyId = await this.authorize(authorization);
     const notification = parseAlertmanagerPayload(body);
     return this.intake.receive(notification, {
       actor: apiKeyId,
-      correlationId: correlationIdOf(correlationId),
+      correlationId: requestCorrelationId(req),
     });
   }
 

@@ -18,7 +18,51 @@ describe('loadConfig', () => {
         maxRetryDelayMs: 3_600_000,
         retryWindowMs: 86_400_000,
       },
+      logs: { level: 'info', format: undefined },
+      corsOrigins: [],
+      requestBudget: { perSecond: 50, burst: 200 },
     });
+  });
+
+  it('reads CORS_ORIGINS as exact origins, and says how to write one that is not', () => {
+    expect(
+      loadConfig({
+        CORS_ORIGINS: 'https://portal.example.com, http://localhost:5173,https://portal.example.com',
+      }).corsOrigins,
+    ).toEqual(['https://portal.example.com', 'http://localhost:5173']);
+    expect(configErrorOf({ CORS_ORIGINS: '*' }).problems).toEqual([
+      "CORS_ORIGINS may not be '*': list each browser origin that may call the API, e.g. 'https://portal.example.com,https://admin.example.com'.",
+    ]);
+    const rule =
+      'CORS_ORIGINS entries must be origins: http:// or https://, a host and an optional port, no path, no trailing slash, nothing else;';
+    expect(configErrorOf({ CORS_ORIGINS: 'https://portal.example.com/' }).problems).toEqual([
+      `${rule} write 'https://portal.example.com', not 'https://portal.example.com/'.`,
+    ]);
+    expect(configErrorOf({ CORS_ORIGINS: 'HTTPS://Portal.Example.com:443' }).problems).toEqual([
+      `${rule} write 'https://portal.example.com', not 'HTTPS://Portal.Example.com:443'.`,
+    ]);
+    for (const bad of [
+      'portal.example.com',
+      'ftp://portal.example.com',
+      'https://portal.example.com/app',
+      'https://u:p@x.com',
+    ])
+      expect(configErrorOf({ CORS_ORIGINS: bad }).problems).toEqual([`${rule} not '${bad}'.`]);
+    expect(configErrorOf({ CORS_ORIGINS: 'https://a.example.com,,https://b.example.com' }).problems).toEqual([
+      `${rule} not ''.`,
+    ]);
+  });
+
+  it('gives every API key a request budget unless RATE_LIMIT_PER_SECOND=0, and names the rule it breaks', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '2.5', RATE_LIMIT_BURST: '10' }).requestBudget).toEqual({
+      perSecond: 2.5,
+      burst: 10,
+    });
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).requestBudget).toBeNull();
+    expect(configErrorOf({ RATE_LIMIT_PER_SECOND: '-1', RATE_LIMIT_BURST: '0' }).problems).toEqual([
+      "RATE_LIMIT_PER_SECOND must be a number of requests a second from 0 (no limit) to 100000, not '-1'.",
+      "RATE_LIMIT_BURST must be a whole number of requests from 1 to 1000000, not '0'.",
+    ]);
   });
 
   it('reads the webhook delivery timing, and says which variable is wrong and why', () => {

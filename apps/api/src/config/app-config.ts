@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
 import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
 import type { ReadModelDatabaseConfig } from '@kb/read-models';
+import { parseCorsOrigins } from '../http/cors';
 import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
+import { DEFAULT_REQUEST_BUDGET, type RequestBudgetConfig } from '../http/request-budget';
+import type { LogsConfig } from '../http/request-log';
+import { defaultLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from './log-levels';
 
 /**
  * What a process does (KB_ROLES): `api` serves GraphQL and the HTTP intake, `projector` applies the
@@ -46,6 +50,12 @@ export interface AppConfig {
     /** WEBHOOK_RETRY_WINDOW_HOURS (default 24): how long a delivery is retried before it is FAILED. */
     readonly retryWindowMs: number;
   };
+  /** LOG_LEVEL, LOG_FORMAT (docs/operations/logs-cors-and-rate-limits.md). */
+  readonly logs: LogsConfig;
+  /** CORS_ORIGINS: the browser origins that may call the API; none by default (no CORS headers). */
+  readonly corsOrigins: readonly string[];
+  /** RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST: each API key's request budget; null when off. */
+  readonly requestBudget: RequestBudgetConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +167,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `WEBHOOK_RETRY_WINDOW_HOURS must be a number of hours above 0 and at most 720, not '${windowText.slice(0, 40)}'.`,
     );
 
+  const logLevel = (value('LOG_LEVEL') ?? defaultLogLevel(value('NODE_ENV'))).toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel.slice(0, 40)}'.`);
+  const logFormat = value('LOG_FORMAT')?.toLowerCase();
+  if (logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormat))
+    problems.push(`LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, not '${logFormat.slice(0, 40)}'.`);
+
+  const cors = parseCorsOrigins(value('CORS_ORIGINS'));
+  problems.push(...cors.problems);
+
+  // A budget per API key: requests a second (0 turns it off) and the burst after a pause.
+  const perSecondText = value('RATE_LIMIT_PER_SECOND') ?? String(DEFAULT_REQUEST_BUDGET.perSecond);
+  const perSecond = Number(perSecondText);
+  if (!/^\d+(\.\d+)?$/.test(perSecondText) || perSecond > 100_000)
+    problems.push(
+      `RATE_LIMIT_PER_SECOND must be a number of requests a second from 0 (no limit) to 100000, not '${perSecondText.slice(0, 40)}'.`,
+    );
+  const burstText = value('RATE_LIMIT_BURST') ?? String(DEFAULT_REQUEST_BUDGET.burst);
+  const burst = Number(burstText);
+  if (!/^\d+$/.test(burstText) || burst < 1 || burst > 1_000_000)
+    problems.push(
+      `RATE_LIMIT_BURST must be a whole number of requests from 1 to 1000000, not '${burstText.slice(0, 40)}'.`,
+    );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -184,6 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRetryDelayMs,
       retryWindowMs: Math.round(windowHours * 3_600_000),
     },
+    logs: { level: logLevel as LogLevelName, format: logFormat as LogFormat | undefined },
+    corsOrigins: cors.origins,
+    requestBudget: perSecond === 0 ? null : { perSecond, burst },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import { pathForLog, withoutEchoedInput } from '../http/log-redaction';
 import { httpStatusOf, isClientHttpStatus } from './client-errors';
 
 /** The little of an Express request this names in its log line. */
@@ -29,7 +30,10 @@ export class ErrorLoggingFilter extends BaseExceptionFilter {
     if (host.getType() === 'http' && isClientHttpStatus(status)) {
       const request = host.switchToHttp().getRequest<RequestLine>();
       const message = exception instanceof Error ? exception.message : String(exception);
-      this.logger.debug(`${status} ${request.method ?? ''} ${request.originalUrl ?? ''}: ${message}`);
+      // Neither the query string (GraphQL GET's document and variables) nor the body: JSON.parse's
+      // message (which Nest passes on as a BadRequestException's) quotes the text it could not parse.
+      const logged = /\bJSON\b/.test(message) ? 'the body is not valid JSON' : withoutEchoedInput(message);
+      this.logger.debug(`${status} ${request.method ?? ''} ${pathForLog(request.originalUrl)}: ${logged}`);
       if (!(exception instanceof HttpException)) {
         // body-parser's errors (http-errors) are answered as Nest's default does, without its error log.
         const expose = (exception as { expose?: unknown }).expose !== false;

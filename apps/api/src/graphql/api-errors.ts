@@ -5,6 +5,7 @@ import { ConcurrencyConflictError, DomainRuleError, EntityNotFoundError } from '
 import { InvalidEventStoreInputError } from '@kb/event-store';
 import { InvalidQueryArgumentError, InvalidSearchCursorError, ReadPoolBusyError } from '@kb/read-models';
 import { isClientErrorCode, isClientHttpStatus } from '../errors/client-errors';
+import { withoutEchoedInput } from '../http/log-redaction';
 
 /** The codes of the contract (`extensions.code`). */
 export type ApiErrorCode =
@@ -86,9 +87,10 @@ export function formatApiError(
     );
   // The client's mistakes and refusals for capacity (one per refused request under overload) are
   // no failure of the service: debug, without a stack.
+  // The message may repeat the caller's values (variables, the document): never in the log.
   else if (isClientErrorCode(code) || code === 'SERVICE_UNAVAILABLE')
-    logger.debug(`${String(code)}${where}: ${answer.message}`);
-  else logger.warn(`${String(code)}${where}: ${answer.message}`);
+    logger.debug(`${String(code)}${where}: ${withoutEchoedInput(answer.message)}`);
+  else logger.warn(`${String(code)}${where}: ${withoutEchoedInput(answer.message)}`);
   return answer;
 }
 

@@ -1,4 +1,5 @@
-import { correlationIdOf } from '../http/correlation-id';
+import { requestCorrelationId } from '../http/correlation-id';
+import { requestLogPlugin } from '../http/request-log';
 import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -71,6 +72,7 @@ export class GraphQLApiModule {
               queryCostPlugin,
               serviceUnavailableStatusPlugin,
               ApolloServerPluginCacheControlDisabled(),
+              requestLogPlugin,
             ],
             formatError: (formatted, error) =>
               formatApiError(tokenLimitAsTooComplex(formatted), error, options.includeStackTraces),
@@ -80,7 +82,7 @@ export class GraphQLApiModule {
               if (!principal) throw unauthenticated();
               return {
                 principal,
-                correlationId: correlationIdOf(req.headers['x-correlation-id']),
+                correlationId: requestCorrelationId(req),
                 loaders: new ReadModelLoaders(dataSource),
               };
             },

@@ -35,7 +35,8 @@ export class ApiUnderTest {
 
   /**
    * `logger`: where the service's log goes (by default nowhere). Like local development, it runs with
-   * WEBHOOK_ALLOW_PRIVATE=true (webhooks to receivers on 127.0.0.1) unless `env` says otherwise.
+   * WEBHOOK_ALLOW_PRIVATE=true (webhooks to receivers on 127.0.0.1) unless `env` says otherwise, and
+   * without request budgets (RATE_LIMIT_PER_SECOND=0): tests send as fast as they can with one key.
    */
   static async start(
     env: NodeJS.ProcessEnv = {},
@@ -47,6 +48,7 @@ export class ApiUnderTest {
         DATA_DIR: dataDir,
         KB_BOOTSTRAP_API_KEY: ADMIN_SECRET,
         WEBHOOK_ALLOW_PRIVATE: 'true',
+        RATE_LIMIT_PER_SECOND: '0',
         ...env,
       }),
       {

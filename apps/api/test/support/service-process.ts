@@ -48,7 +48,14 @@ export class ServiceProcess {
     const port = on?.port ?? (await freePort());
     const child = spawn(process.execPath, [join(ROOT, `dist/apps/${app}/src/main.js`)], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...env },
+      // No request budgets unless a test sets them: tests send as fast as they can with one key.
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        RATE_LIMIT_PER_SECOND: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, `http://127.0.0.1:${port}`, dataDir);

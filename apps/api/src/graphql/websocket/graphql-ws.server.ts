@@ -6,6 +6,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
@@ -14,6 +15,8 @@ import type { Context as WsContext } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiKeyAuthenticator } from '../../auth/api-key.authenticator';
+import { budgetCallerOf, type RequestBudget } from '../../http/request-budget';
+import { REQUEST_BUDGET } from '../../http/request-budget.module';
 import type { Principal } from '../../auth/principal';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import type { ApiContext } from '../api-context';
@@ -59,7 +62,8 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
  * - an API key holds at most SOCKET_LIMITS.socketsPerKey sockets, a socket at most
  *   SOCKET_LIMITS.subscriptionsPerSocket subscriptions;
  * - only subscriptions: queries and mutations go over HTTP; documents are checked as over HTTP
- *   (tokens, depth, aliases, cost) before anything runs.
+ *   (tokens, depth, aliases, cost) before anything runs;
+ * - each subscribe message spends the key's request budget (http/request-budget.ts), as a request does.
  */
 @Injectable()
 export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -74,6 +78,7 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly revocations: ApiKeyRevocations,
     @Inject(GRAPHQL_WS_OPTIONS) private readonly options: GraphQLWsOptions,
+    @Optional() @Inject(REQUEST_BUDGET) private readonly budget: RequestBudget | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -108,6 +113,16 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
           if (ctx.extra.principal) sockets.remove(ctx.extra.principal.apiKeyId, ctx.extra.socket);
         },
         onSubscribe: async (ctx: Ctx, id, payload) => {
+          // A subscribe message spends the key's request budget, as a request over HTTP does.
+          const over = this.budget?.take(
+            budgetCallerOf(ctx.extra.authorization, ctx.extra.request.socket.remoteAddress),
+          );
+          if (over)
+            return [
+              new GraphQLError(over.message, {
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: over.retryAfterSeconds },
+              }),
+            ];
           // The key again, on every operation: revoked since the socket opened, the socket closes.
           const principal = await this.authenticator.authenticate(ctx.extra.authorization);
           if (!principal || (await this.revocations.isRevoked(principal.apiKeyId))) {
