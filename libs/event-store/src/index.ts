@@ -7,3 +7,12 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export * from './private-files';
 export * from './redact-url';
 export { eventStoreDbConnectionStringProblem } from './esdb/esdb-connection-string';
+export {
+  backupEventStore,
+  eventStoreFileInUse,
+  EventStoreFileError,
+  inspectEventStoreFile,
+  restoreEventStore,
+  type EventStoreFileSummary,
+  type EventStoreRestore,
+} from './sqlite/sqlite-backup';

@@ -34,6 +34,23 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** The schema version this build writes (`PRAGMA user_version` of an up-to-date events.db). */
+export const EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The columns of each table of the current schema, in order: what a restore checks a file against. */
+export const EVENT_STORE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  events: ['position', 'stream_id', 'revision', 'event_id', 'type', 'data', 'metadata', 'recorded_at'],
+  stream_metadata: [
+    'stream_id',
+    'meta_revision',
+    'max_count',
+    'truncate_before',
+    'custom_metadata',
+    'soft_deleted',
+    'tombstoned',
+  ],
+};
+
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length)
