@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       },
       logs: { level: 'info', format: undefined },
       corsOrigins: [],
-      requestBudget: { perSecond: 50, burst: 200 },
+      requestBudget: { perSecond: 500, burst: 1000 },
     });
   });
 

@@ -9,7 +9,11 @@ export interface RequestBudgetConfig {
   readonly burst: number;
 }
 
-export const DEFAULT_REQUEST_BUDGET: RequestBudgetConfig = { perSecond: 50, burst: 200 };
+/**
+ * Generous: about what one process serves on two cores, so no ordinary client meets it; a script in a
+ * tight loop does. Where portals share a service with scripts, set it lower (docs/operations).
+ */
+export const DEFAULT_REQUEST_BUDGET: RequestBudgetConfig = { perSecond: 500, burst: 1000 };
 
 /** Buckets kept at most: some megabytes whatever the number of keys (or forged keys) a flood uses. */
 export const MAX_BUCKETS = 20_000;
