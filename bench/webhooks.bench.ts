@@ -142,7 +142,9 @@ async function storeAppendRate(store: EventStore, ms: number): Promise<number> {
 async function startProjectorProcess(dir: string): Promise<ChildProcess> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'inherit' });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/projector/src/main.js')], {
+  // BENCH_NODE_ARGS: extra node flags for the projector process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/projector/src/main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, DATA_DIR: dir, PORT: String(port), WEBHOOK_ALLOW_PRIVATE: 'true' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -268,7 +270,11 @@ async function run(webhooks: number, split: boolean): Promise<Record<string, unk
     };
   } finally {
     await app?.close();
-    projectorProcess?.kill();
+    if (projectorProcess && projectorProcess.exitCode === null) {
+      const exited = new Promise((resolve) => projectorProcess?.once('exit', resolve));
+      projectorProcess.kill('SIGTERM');
+      await exited;
+    }
     receivers.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,6 +70,7 @@ export class ProjectionRunner {
   private readonly clock: () => Date;
   private readonly onApplied: ProjectorOptions['onApplied'];
   private checkpointSavedAt = 0;
+  private pendingSave: NodeJS.Timeout | undefined;
   private readonly mayApply: boolean;
   private readonly leaseRetryMs: number;
   /** Whether this process holds the projection's lease and applies it. */
@@ -114,6 +115,8 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.pendingSave);
+    this.pendingSave = undefined;
     this.wakeFromRetry?.();
     await this.subscription?.close();
     await this.running;
@@ -319,8 +322,15 @@ export class ProjectionRunner {
   private async skip(batch: readonly StoredEvent[]): Promise<void> {
     this.checkpoint = batch[batch.length - 1].position;
     this.onCommit();
-    if (this.clock().getTime() - this.checkpointSavedAt < CHECKPOINT_SAVE_INTERVAL_MS) return;
-    await this.saveCheckpoint();
+    const sinceSaved = this.clock().getTime() - this.checkpointSavedAt;
+    if (sinceSaved >= CHECKPOINT_SAVE_INTERVAL_MS) return this.saveCheckpoint();
+    // Saved within the interval even when no batch follows: other processes watching this
+    // projection (an API replica waiting for its write) read the saved checkpoint.
+    this.pendingSave ??= setTimeout(() => {
+      this.pendingSave = undefined;
+      if (this.holding && !this.stopping) void this.saveCheckpoint().catch(() => undefined);
+    }, CHECKPOINT_SAVE_INTERVAL_MS - sinceSaved);
+    this.pendingSave.unref();
   }
 
   /** Saves the in-memory checkpoint when it is ahead of the stored one (skipped batches). */
