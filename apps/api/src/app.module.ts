@@ -9,7 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
@@ -36,8 +36,8 @@ export class AppModule {
         ProjectionsApiModule,
         AlertmanagerModule,
         GraphQLApiModule.forRoot(config.graphql),
+        HealthModule.register(config.readiness),
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],
     };
   }
