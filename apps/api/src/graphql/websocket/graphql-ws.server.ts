@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -21,7 +22,13 @@ import { formatApiError } from '../api-errors';
 import { ReadModelLoaders } from '../../read-side/read-model-loaders';
 import { checkSubscribeMessage } from '../subscription-documents';
 import { ApiKeyRevocations } from './api-key-revocations';
-import { REVOKED_CLOSE, SOCKET_LIMITS, TOO_MANY_SOCKETS_CLOSE, UNAUTHENTICATED_CLOSE } from './live-sockets';
+import {
+  GOING_AWAY_CLOSE,
+  REVOKED_CLOSE,
+  SOCKET_LIMITS,
+  TOO_MANY_SOCKETS_CLOSE,
+  UNAUTHENTICATED_CLOSE,
+} from './live-sockets';
 
 // graphql-ws publishes its ws server only through package exports (`graphql-ws/use/ws`), which this
 // project's module resolution (node) does not read for types: the same module, typed from its file.
@@ -62,7 +69,9 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
  *   (tokens, depth, aliases, cost) before anything runs.
  */
 @Injectable()
-export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GraphQLWsServer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private server: WebSocketServer | null = null;
   private dispose: (() => void | Promise<void>) | null = null;
   private readonly logger = new Logger('GraphQLWs');
@@ -162,6 +171,31 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
         if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
       });
     });
+  }
+
+  /**
+   * Before Nest closes the HTTP server, which waits for every connection, upgraded ones included:
+   * each socket gets 1001 (going away), so clients know to reconnect elsewhere. One that has not
+   * finished its closing handshake after GOING_AWAY_CLOSE.waitMs is cut.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const sockets = [...(this.server?.clients ?? [])];
+    if (sockets.length === 0) return;
+    this.logger.log(`Closing ${sockets.length} WebSocket(s) with ${GOING_AWAY_CLOSE.code} (going away)`);
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) =>
+          socket.readyState === socket.CLOSED ? resolve() : socket.once('close', () => resolve()),
+        ),
+    );
+    for (const socket of sockets) socket.close(GOING_AWAY_CLOSE.code, GOING_AWAY_CLOSE.reason);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), GOING_AWAY_CLOSE.waitMs)),
+    );
+    if ((await Promise.race([Promise.all(closed), waited])) === 'late')
+      for (const socket of sockets) socket.terminate();
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
