@@ -41,6 +41,10 @@ function partsOf(server: Server, closeApp: () => Promise<void> = () => Promise.r
       begun = true;
       return true;
     },
+    closeWebSockets: () => {
+      events.push('closeWebSockets');
+      return Promise.resolve();
+    },
     closeApp: () => {
       events.push('closeApp');
       return closeApp();
@@ -84,7 +88,9 @@ describe('GracefulShutdown', () => {
       'begin SIGTERM',
       'log SIGTERM received: /health/ready now answers 503; serving on for 200 ms (SHUTDOWN_DRAIN_MS) so load balancers stop sending requests here.',
       'log Taking no new connections; waiting for 1 request(s) in flight to finish.',
-      expect.stringMatching(/^log Requests done; closing WebSockets \(1001\), projections/),
+      'log Requests done; closing the GraphQL WebSockets with 1001 (going away).',
+      'closeWebSockets',
+      expect.stringMatching(/^log Stopping the projections and webhook deliveries, closing the event store/),
       'closeApp',
       expect.stringMatching(/^log Shut down cleanly in \d+ ms\.$/),
       'exit 0',
@@ -132,7 +138,7 @@ describe('GracefulShutdown', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(events.at(-2)).toBe(
-      'error The shutdown did not finish within 1000 ms (SHUTDOWN_TIMEOUT_MS); still open: closing the application (WebSockets, HTTP connections, projections, webhook deliveries, event store, read-model database), 0 request(s) in flight, 0 connection(s) (HTTP and WebSocket). Exiting anyway, with code 1.',
+      'error The shutdown did not finish within 1000 ms (SHUTDOWN_TIMEOUT_MS); still open: closing the application (HTTP connections, projections, webhook deliveries, event store, read-model database), 0 request(s) in flight, 0 connection(s) (HTTP and WebSocket). Exiting anyway, with code 1.',
     );
   });
 

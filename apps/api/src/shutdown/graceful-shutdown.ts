@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Logger, type INestApplication } from '@nestjs/common';
+import { GraphQLWsServer } from '../graphql/websocket/graphql-ws.server';
 import { ShutdownState } from '../health/shutdown-state';
 
 export interface ShutdownSettings {
@@ -15,7 +16,9 @@ export interface ShutdownParts {
   readonly server: Server;
   /** Turns readiness to 503; false when a shutdown had already begun. */
   begin(signal: string): boolean;
-  /** Nest's close: WebSockets (1001), HTTP server, projections, webhooks, event store, read database. */
+  /** Closes the GraphQL WebSockets with 1001 (going away). */
+  closeWebSockets(): Promise<void>;
+  /** Nest's close: HTTP server, projections, webhooks, event store, read database. */
   closeApp(): Promise<void>;
   readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
   exit(code: number): void;
@@ -28,8 +31,9 @@ export interface ShutdownParts {
  *    skips the drain);
  * 2. the server stops taking connections; requests in flight finish (and their commands, whose
  *    events are committed before they are answered), each answered with `Connection: close`;
- * 3. Nest closes the application: graphql-ws sockets get 1001, the projections stop (their locks
- *    released), webhook deliveries stop, the event store commits what it has queued and closes;
+ * 3. graphql-ws sockets get 1001 (going away); then Nest closes the application: the projections
+ *    stop (their locks released), webhook deliveries stop, the event store commits what it has
+ *    queued and closes, the read-model database closes;
  * 4. the process exits 0. If SHUTDOWN_TIMEOUT_MS (counted from the signal) passes first, it logs what
  *    was still open and exits 1. A second signal starts nothing.
  */
@@ -102,10 +106,14 @@ export class GracefulShutdown {
     // Connections kept alive by requests that ended meanwhile: nothing more comes on them.
     this.parts.server.closeIdleConnections();
 
+    this.stage = 'closing the WebSockets';
+    this.parts.logger.log('Requests done; closing the GraphQL WebSockets with 1001 (going away).');
+    await this.parts.closeWebSockets();
+
     this.stage =
-      'closing the application (WebSockets, HTTP connections, projections, webhook deliveries, event store, read-model database)';
+      'closing the application (HTTP connections, projections, webhook deliveries, event store, read-model database)';
     this.parts.logger.log(
-      'Requests done; closing WebSockets (1001), projections, webhook deliveries, the event store (committing what it has queued) and the read-model database.',
+      'Stopping the projections and webhook deliveries, closing the event store (committing what it has queued) and the read-model database.',
     );
     await this.parts.closeApp();
   }
@@ -139,10 +147,12 @@ export class GracefulShutdown {
  */
 export function installGracefulShutdown(app: INestApplication, settings: ShutdownSettings): GracefulShutdown {
   const state = app.get(ShutdownState, { strict: false });
+  const webSockets = optional(() => app.get(GraphQLWsServer, { strict: false }));
   const shutdown = new GracefulShutdown(
     {
       server: app.getHttpServer() as Server,
       begin: (signal) => state.begin(signal),
+      closeWebSockets: async () => webSockets?.goingAway(),
       closeApp: () => app.close(),
       logger: new Logger('Shutdown'),
       exit: (code) => process.exit(code),
@@ -152,4 +162,13 @@ export function installGracefulShutdown(app: INestApplication, settings: Shutdow
   for (const signal of ['SIGTERM', 'SIGINT'])
     process.on(signal, (received: NodeJS.Signals) => void shutdown.onSignal(received));
   return shutdown;
+}
+
+/** A provider of a module this process may leave out (a process without the `api` role serves no GraphQL). */
+function optional<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
 }

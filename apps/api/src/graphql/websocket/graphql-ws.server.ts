@@ -4,7 +4,6 @@ import {
   Inject,
   Injectable,
   Logger,
-  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -69,9 +68,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
  *   (tokens, depth, aliases, cost) before anything runs.
  */
 @Injectable()
-export class GraphQLWsServer
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: WebSocketServer | null = null;
   private dispose: (() => void | Promise<void>) | null = null;
   private readonly logger = new Logger('GraphQLWs');
@@ -174,19 +171,16 @@ export class GraphQLWsServer
   }
 
   /**
-   * Before Nest closes the HTTP server, which waits for every connection, upgraded ones included:
-   * each socket gets 1001 (going away), so clients know to reconnect elsewhere. One that has not
-   * finished its closing handshake after GOING_AWAY_CLOSE.waitMs is cut.
+   * Closes every socket with 1001 (going away), so clients know to reconnect elsewhere; one that has
+   * not finished its closing handshake after GOING_AWAY_CLOSE.waitMs is cut. The graceful shutdown
+   * calls it before Nest's close, whose destroy hooks end subscriptions without a close frame (1006).
    */
-  async beforeApplicationShutdown(): Promise<void> {
-    const sockets = [...(this.server?.clients ?? [])];
+  async goingAway(): Promise<void> {
+    const sockets = [...(this.server?.clients ?? [])].filter((socket) => socket.readyState !== socket.CLOSED);
     if (sockets.length === 0) return;
     this.logger.log(`Closing ${sockets.length} WebSocket(s) with ${GOING_AWAY_CLOSE.code} (going away)`);
     const closed = sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) =>
-          socket.readyState === socket.CLOSED ? resolve() : socket.once('close', () => resolve()),
-        ),
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
     );
     for (const socket of sockets) socket.close(GOING_AWAY_CLOSE.code, GOING_AWAY_CLOSE.reason);
     let timer: NodeJS.Timeout | undefined;
