@@ -43,7 +43,8 @@ export class ServiceProcess {
     const port = on?.port ?? (await freePort());
     const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...env },
+      // No drain on SIGTERM unless a test asks for one: no load balancer waits on a test's process.
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), SHUTDOWN_DRAIN_MS: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, `http://127.0.0.1:${port}`, dataDir);
