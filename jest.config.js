@@ -13,11 +13,19 @@ const moduleNameMapper = {
   '^@kb/event-sourcing$': '<rootDir>/libs/event-sourcing/src',
   '^@kb/event-sourcing/(.*)$': '<rootDir>/libs/event-sourcing/src/$1',
 };
+/** Dependencies that ship ES modules only: Node 20 loads them for the service, Jest needs them compiled. */
+const ESM_ONLY_PACKAGES = ['@nestjs/terminus'];
 const base = {
   testEnvironment: 'node',
   rootDir: __dirname,
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+    // Packages published only as ES modules, compiled to CommonJS for Jest (see the transform).
+    [`/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/.+\\.js$`]:
+      '<rootDir>/tools/jest/esm-package-transform.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };

@@ -9,7 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { RequestBudgetModule } from './http/request-budget.module';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -57,8 +57,8 @@ export class AppModule {
         // Served by every process, whatever its KB_ROLES.
         MetricsModule.register(metrics, { key: config.metricsKey }),
         RequestBudgetModule.forRoot(config.requestBudget),
+        HealthModule.register(config.readiness),
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorLoggingFilter }],
     };
   }

@@ -54,7 +54,7 @@ export async function createApp(
   // Alertmanager's notifications are read by their own parser, whose refusals say what to change.
   app.use(ALERTMANAGER_PATH, alertmanagerBody());
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts stops the service in order on SIGTERM (shutdown/graceful-shutdown.ts).
   return app;
 }
 

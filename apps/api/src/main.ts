@@ -3,10 +3,12 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
+  installGracefulShutdown(app, config.shutdown);
   await app.listen(config.port);
   const roles = [...config.roles].join(',');
   const logger = new Logger('Bootstrap');

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       logs: { level: 'info', format: undefined },
       corsOrigins: [],
       requestBudget: { perSecond: 500, burst: 1000 },
+      readiness: { maxProjectionLag: 1000 },
+      shutdown: { drainMs: 5_000, timeoutMs: 10_000 },
     });
   });
 
@@ -63,6 +65,29 @@ describe('loadConfig', () => {
       "RATE_LIMIT_PER_SECOND must be a number of requests a second from 0 (no limit) to 100000, not '-1'.",
       "RATE_LIMIT_BURST must be a whole number of requests from 1 to 1000000, not '0'.",
     ]);
+  });
+
+  it('reads the readiness lag and the shutdown timing, and says which variable is wrong and why', () => {
+    const config = loadConfig({
+      READY_MAX_PROJECTION_LAG: '0',
+      SHUTDOWN_DRAIN_MS: '0',
+      SHUTDOWN_TIMEOUT_MS: '30000',
+    });
+    expect(config.readiness).toEqual({ maxProjectionLag: 0 });
+    expect(config.shutdown).toEqual({ drainMs: 0, timeoutMs: 30_000 });
+    expect(() => loadConfig({ READY_MAX_PROJECTION_LAG: '4096' })).toThrow(
+      "READY_MAX_PROJECTION_LAG must be a whole number of events from 0 to 4095 (lag is counted up to 4096), not '4096'.",
+    );
+    expect(() => loadConfig({ READY_MAX_PROJECTION_LAG: '-1' })).toThrow('READY_MAX_PROJECTION_LAG must be');
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '5s' })).toThrow(
+      "SHUTDOWN_DRAIN_MS must be a whole number of milliseconds from 0 to 300000, not '5s'.",
+    );
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '500' })).toThrow(
+      "SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 600000, not '500'.",
+    );
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '10000' })).toThrow(
+      'SHUTDOWN_DRAIN_MS (10000) must be below SHUTDOWN_TIMEOUT_MS (10000): the timeout counts from the signal, the drain included, and closing needs time after the drain.',
+    );
   });
 
   it('reads the webhook delivery timing, and says which variable is wrong and why', () => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
-import type { ReadModelDatabaseConfig } from '@kb/read-models';
+import { LAG_COUNT_LIMIT, type ReadModelDatabaseConfig } from '@kb/read-models';
 import { parseCorsOrigins } from '../http/cors';
 import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
 import { DEFAULT_REQUEST_BUDGET, type RequestBudgetConfig } from '../http/request-budget';
@@ -56,6 +56,18 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   /** RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST: each API key's request budget; null when off. */
   readonly requestBudget: RequestBudgetConfig | null;
+  /** GET /health/ready (docs/operations/health-and-shutdown.md). */
+  readonly readiness: {
+    /** READY_MAX_PROJECTION_LAG (default 1000): events a projection may be behind and still be ready. */
+    readonly maxProjectionLag: number;
+  };
+  /** What SIGTERM and SIGINT do (docs/operations/health-and-shutdown.md). */
+  readonly shutdown: {
+    /** SHUTDOWN_DRAIN_MS (default 5,000): after SIGTERM, serve on while readiness says 503. */
+    readonly drainMs: number;
+    /** SHUTDOWN_TIMEOUT_MS (default 10,000): from the signal to the exit, whatever is still open. */
+    readonly timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -191,6 +203,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `RATE_LIMIT_BURST must be a whole number of requests from 1 to 1000000, not '${burstText.slice(0, 40)}'.`,
     );
 
+  // Lag is counted up to LAG_COUNT_LIMIT events: a threshold at or above it could never be passed.
+  const maxLagText = value('READY_MAX_PROJECTION_LAG') ?? '1000';
+  const maxProjectionLag = Number(maxLagText);
+  if (!/^\d+$/.test(maxLagText) || maxProjectionLag >= LAG_COUNT_LIMIT)
+    problems.push(
+      `READY_MAX_PROJECTION_LAG must be a whole number of events from 0 to ${LAG_COUNT_LIMIT - 1} (lag is counted up to ${LAG_COUNT_LIMIT}), not '${maxLagText.slice(0, 40)}'.`,
+    );
+  const drainMs = milliseconds('SHUTDOWN_DRAIN_MS', 5_000, 0, 300_000);
+  const shutdownTimeoutMs = milliseconds('SHUTDOWN_TIMEOUT_MS', 10_000, 1_000, 600_000);
+  if (drainMs >= shutdownTimeoutMs)
+    problems.push(
+      `SHUTDOWN_DRAIN_MS (${drainMs}) must be below SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs}): the timeout counts from the signal, the drain included, and closing needs time after the drain.`,
+    );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -221,6 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logs: { level: logLevel as LogLevelName, format: logFormat as LogFormat | undefined },
     corsOrigins: cors.origins,
     requestBudget: perSecond === 0 ? null : { perSecond, burst },
+    readiness: { maxProjectionLag },
+    shutdown: { drainMs, timeoutMs: shutdownTimeoutMs },
   };
 }
 

@@ -48,12 +48,14 @@ export class ServiceProcess {
     const port = on?.port ?? (await freePort());
     const child = spawn(process.execPath, [join(ROOT, `dist/apps/${app}/src/main.js`)], {
       cwd: ROOT,
-      // No request budgets unless a test sets them: tests send as fast as they can with one key.
+      // No request budgets, and no drain on SIGTERM, unless a test sets them: tests send as fast as
+      // they can with one key, and no load balancer waits on a test's process.
       env: {
         PATH: process.env.PATH,
         DATA_DIR: dataDir,
         PORT: String(port),
         RATE_LIMIT_PER_SECOND: '0',
+        SHUTDOWN_DRAIN_MS: '0',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

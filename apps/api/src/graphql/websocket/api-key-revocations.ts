@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { API_KEY_STREAM_PREFIX, apiKeyStreamId } from '@kb/domain';
 import { EVENT_STORE, StreamNotFoundError, type EventStore, type Subscription } from '@kb/event-store';
-import { LiveSockets, REVOKED_CLOSE } from './live-sockets';
+import { GOING_AWAY_CLOSE, LiveSockets, REVOKED_CLOSE } from './live-sockets';
 
 const REVOKED = 'ApiKeyRevoked';
 
@@ -71,7 +71,7 @@ export class ApiKeyRevocations implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = null;
-    this.sockets.closeAll({ code: 1001, reason: 'The service is shutting down' });
+    this.sockets.closeAll(GOING_AWAY_CLOSE);
     await subscription?.close();
     await this.following;
   }

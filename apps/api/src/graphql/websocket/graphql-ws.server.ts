@@ -24,7 +24,13 @@ import { formatApiError } from '../api-errors';
 import { ReadModelLoaders } from '../../read-side/read-model-loaders';
 import { checkSubscribeMessage } from '../subscription-documents';
 import { ApiKeyRevocations } from './api-key-revocations';
-import { REVOKED_CLOSE, SOCKET_LIMITS, TOO_MANY_SOCKETS_CLOSE, UNAUTHENTICATED_CLOSE } from './live-sockets';
+import {
+  GOING_AWAY_CLOSE,
+  REVOKED_CLOSE,
+  SOCKET_LIMITS,
+  TOO_MANY_SOCKETS_CLOSE,
+  UNAUTHENTICATED_CLOSE,
+} from './live-sockets';
 
 // graphql-ws publishes its ws server only through package exports (`graphql-ws/use/ws`), which this
 // project's module resolution (node) does not read for types: the same module, typed from its file.
@@ -177,6 +183,28 @@ export class GraphQLWsServer implements OnApplicationBootstrap, OnApplicationShu
         if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
       });
     });
+  }
+
+  /**
+   * Closes every socket with 1001 (going away), so clients know to reconnect elsewhere; one that has
+   * not finished its closing handshake after GOING_AWAY_CLOSE.waitMs is cut. The graceful shutdown
+   * calls it before Nest's close, whose destroy hooks end subscriptions without a close frame (1006).
+   */
+  async goingAway(): Promise<void> {
+    const sockets = [...(this.server?.clients ?? [])].filter((socket) => socket.readyState !== socket.CLOSED);
+    if (sockets.length === 0) return;
+    this.logger.log(`Closing ${sockets.length} WebSocket(s) with ${GOING_AWAY_CLOSE.code} (going away)`);
+    const closed = sockets.map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    for (const socket of sockets) socket.close(GOING_AWAY_CLOSE.code, GOING_AWAY_CLOSE.reason);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), GOING_AWAY_CLOSE.waitMs)),
+    );
+    if ((await Promise.race([Promise.all(closed), waited])) === 'late')
+      for (const socket of sockets) socket.terminate();
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -33,6 +33,13 @@ export const TOO_MANY_SOCKETS_CLOSE = {
   reason: `Too many sockets: an API key may hold ${SOCKET_LIMITS.socketsPerKey} open; close one first`,
 } as const;
 
+/** The close of every socket when the service shuts down; a client that does not answer is cut after `waitMs`. */
+export const GOING_AWAY_CLOSE = {
+  code: 1001,
+  reason: 'The service is shutting down; connect again (to another instance)',
+  waitMs: 2_000,
+} as const;
+
 /** The open graphql-ws sockets of each API key, so a revocation can close them. */
 export class LiveSockets {
   private readonly byKey = new Map<string, Set<WebSocket>>();
