@@ -8,7 +8,7 @@ import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  installGracefulShutdown(app, config.shutdown);
+  installGracefulShutdown(app, config.shutdown, config.roles.has('api'));
   await app.listen(config.port);
   const roles = [...config.roles].join(',');
   const logger = new Logger('Bootstrap');

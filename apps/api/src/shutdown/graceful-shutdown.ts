@@ -145,9 +145,15 @@ export class GracefulShutdown {
  * `enableShutdownHooks`, which closes the server at once and ends the process by the signal (no
  * drain, no bound, exit status 143).
  */
-export function installGracefulShutdown(app: INestApplication, settings: ShutdownSettings): GracefulShutdown {
+export function installGracefulShutdown(
+  app: INestApplication,
+  settings: ShutdownSettings,
+  /** Whether the app serves GraphQL (KB_ROLES has `api`): only then are there WebSockets to close. */
+  servesGraphQL = true,
+): GracefulShutdown {
   const state = app.get(ShutdownState, { strict: false });
-  const webSockets = optional(() => app.get(GraphQLWsServer, { strict: false }));
+  // Asked only when there: Nest's app.get ends the process on a missing provider (abortOnError).
+  const webSockets = servesGraphQL ? app.get(GraphQLWsServer, { strict: false }) : undefined;
   const shutdown = new GracefulShutdown(
     {
       server: app.getHttpServer() as Server,
@@ -162,13 +168,4 @@ export function installGracefulShutdown(app: INestApplication, settings: Shutdow
   for (const signal of ['SIGTERM', 'SIGINT'])
     process.on(signal, (received: NodeJS.Signals) => void shutdown.onSignal(received));
   return shutdown;
-}
-
-/** A provider of a module this process may leave out (a process without the `api` role serves no GraphQL). */
-function optional<T>(get: () => T): T | undefined {
-  try {
-    return get();
-  } catch {
-    return undefined;
-  }
 }
