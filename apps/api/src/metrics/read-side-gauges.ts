@@ -28,6 +28,7 @@ const PROJECTION_STATES: readonly ProjectionRunState[] = [
   'stalled',
   'rebuilding',
   'failed',
+  'standby',
 ];
 
 interface ReadSideReading {
