@@ -10,6 +10,7 @@ export const actionItemCatalogue: EventCatalogue<ActionItemEvent> = {
     ActionItemCompleted: 1,
     ActionItemDropped: 1,
     ActionItemReopened: 1,
+    ActionItemOverdue: 1,
   },
   upcasters: {},
 };

@@ -10,7 +10,8 @@ export type ActionItemEvent =
   | ActionItemStarted
   | ActionItemCompleted
   | ActionItemDropped
-  | ActionItemReopened;
+  | ActionItemReopened
+  | ActionItemOverdue;
 
 export type ActionItemEventType = ActionItemEvent['type'];
 
@@ -66,6 +67,15 @@ export interface ActionItemDropped {
 export interface ActionItemReopened {
   type: 'ActionItemReopened';
   data: { actionItemId: string; note: string | null };
+}
+
+/**
+ * The due date passed while the item was OPEN or IN_PROGRESS: appended once per due date by the
+ * deadline watcher (its event id is derived from the item and `dueDate`).
+ */
+export interface ActionItemOverdue {
+  type: 'ActionItemOverdue';
+  data: { actionItemId: string; incidentId: string; dueDate: string; status: 'OPEN' | 'IN_PROGRESS' };
 }
 
 export const actionItemStreamId = (actionItemId: string) => `action-item-${actionItemId}`;

@@ -15,6 +15,8 @@ export interface ActionItemDetails {
   readonly status: ActionItemStatus;
   readonly openedAt: string;
   readonly completedAt: string | null;
+  /** The due dates ActionItemOverdue was recorded for (each once). */
+  readonly overdueFor: readonly string[];
   /** Events of the stream so far (for MAX_EVENTS_PER_ACTION_ITEM). */
   readonly eventCount: number;
 }
@@ -26,7 +28,15 @@ export const initialActionItemState: ActionItemState = { exists: false };
 export function evolveActionItem(state: ActionItemState, event: ActionItemEvent): ActionItemState {
   if (event.type === 'ActionItemOpened') {
     const { actionItemId, ...rest } = event.data;
-    return { exists: true, id: actionItemId, ...rest, status: 'OPEN', completedAt: null, eventCount: 1 };
+    return {
+      exists: true,
+      id: actionItemId,
+      ...rest,
+      status: 'OPEN',
+      completedAt: null,
+      overdueFor: [],
+      eventCount: 1,
+    };
   }
   if (!state.exists) return state;
   return { ...applyChange(state, event), eventCount: state.eventCount + 1 };
@@ -49,6 +59,8 @@ function applyChange(
       return { ...state, status: 'WONT_DO' };
     case 'ActionItemReopened':
       return { ...state, status: 'OPEN', completedAt: null };
+    case 'ActionItemOverdue':
+      return { ...state, overdueFor: [...state.overdueFor, event.data.dueDate] };
     default:
       return assertNever(event);
   }

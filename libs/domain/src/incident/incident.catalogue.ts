@@ -15,6 +15,10 @@ export const incidentCatalogue: EventCatalogue<IncidentEvent> = {
     FindingRetracted: 1,
     IncidentsLinked: 1,
     PostmortemPublished: 1,
+    ExperimentPlanned: 1,
+    ExperimentConcluded: 1,
+    PostmortemDueSet: 1,
+    PostmortemOverdue: 1,
   },
   upcasters: {
     FindingRecorded: {

@@ -1,5 +1,6 @@
 import type {
   DetectionSource,
+  ExperimentOutcome,
   FactorCategory,
   FindingKind,
   IncidentKind,
@@ -25,7 +26,11 @@ export type IncidentEvent =
   | FindingRevised
   | FindingRetracted
   | IncidentsLinked
-  | PostmortemPublished;
+  | PostmortemPublished
+  | ExperimentPlanned
+  | ExperimentConcluded
+  | PostmortemDueSet
+  | PostmortemOverdue;
 
 export type IncidentEventType = IncidentEvent['type'];
 
@@ -124,6 +129,46 @@ export interface IncidentsLinked {
 export interface PostmortemPublished {
   type: 'PostmortemPublished';
   data: { incidentId: string; summary: string; impact: string; publishedAt: string };
+}
+
+/**
+ * A chaos experiment's or game day's plan, written before it runs. Planned again (until concluded),
+ * it replaces the whole plan.
+ */
+export interface ExperimentPlanned {
+  type: 'ExperimentPlanned';
+  data: {
+    incidentId: string;
+    hypothesis: string;
+    steadyState: string;
+    blastRadius: string[];
+    abortConditions: string | null;
+    plannedFor: string | null;
+  };
+}
+
+/** The experiment's outcome, once. A REFUTED one is followed by IncidentStatusChanged to IN_REVIEW. */
+export interface ExperimentConcluded {
+  type: 'ExperimentConcluded';
+  data: { incidentId: string; outcome: ExperimentOutcome; observations: string; concludedAt: string };
+}
+
+/**
+ * The postmortem policy's deadline, set when a SEV1 or SEV2 incident of kind INCIDENT is first
+ * resolved: `resolvedAt` plus the policy's days for its severity at that moment. Kept afterwards.
+ */
+export interface PostmortemDueSet {
+  type: 'PostmortemDueSet';
+  data: { incidentId: string; dueAt: string; resolvedAt: string; policyDays: number };
+}
+
+/**
+ * The deadline passed with no postmortem published: appended once per deadline by the deadline
+ * watcher (its event id is derived from the incident and `dueAt`).
+ */
+export interface PostmortemOverdue {
+  type: 'PostmortemOverdue';
+  data: { incidentId: string; dueAt: string };
 }
 
 export const incidentStreamId = (incidentId: string) => `incident-${incidentId}`;

@@ -1,5 +1,6 @@
 import type {
   DetectionSource,
+  ExperimentOutcome,
   FactorCategory,
   FindingKind,
   IncidentKind,
@@ -16,6 +17,18 @@ export interface FindingState {
   readonly category: FactorCategory | null;
   readonly description: string;
   readonly retracted: boolean;
+}
+
+/** A chaos experiment's or game day's plan, and its outcome once concluded. */
+export interface ExperimentState {
+  readonly hypothesis: string;
+  readonly steadyState: string;
+  readonly blastRadius: readonly string[];
+  readonly abortConditions: string | null;
+  readonly plannedFor: string | null;
+  readonly outcome: ExperimentOutcome | null;
+  readonly observations: string | null;
+  readonly concludedAt: string | null;
 }
 
 export interface IncidentDetails {
@@ -35,6 +48,12 @@ export interface IncidentDetails {
   readonly timelineEntries: number;
   readonly links: ReadonlyArray<{ readonly relatedIncidentId: string; readonly relation: LinkRelation }>;
   readonly postmortemPublishedAt: string | null;
+  /** Set by the postmortem policy when first resolved (PostmortemDueSet); null when none is expected. */
+  readonly postmortemDueAt: string | null;
+  /** The deadlines PostmortemOverdue was recorded for (each once). */
+  readonly postmortemOverdueFor: readonly string[];
+  /** Null until planned (kinds CHAOS_EXPERIMENT and GAME_DAY only). */
+  readonly experiment: ExperimentState | null;
   /** Events of the stream so far, of every type (for MAX_EVENTS_PER_INCIDENT). */
   readonly eventCount: number;
 }
@@ -65,6 +84,9 @@ export function evolveIncident(state: IncidentState, event: IncidentEvent): Inci
       timelineEntries: 0,
       links: [],
       postmortemPublishedAt: null,
+      postmortemDueAt: null,
+      postmortemOverdueFor: [],
+      experiment: null,
       eventCount: 1,
     };
   }
@@ -119,6 +141,22 @@ function applyChange(
       };
     case 'PostmortemPublished':
       return { ...state, postmortemPublishedAt: event.data.publishedAt };
+    case 'ExperimentPlanned': {
+      const { incidentId: _incidentId, ...plan } = event.data;
+      return {
+        ...state,
+        experiment: { ...plan, outcome: null, observations: null, concludedAt: null },
+      };
+    }
+    case 'ExperimentConcluded': {
+      const { outcome, observations, concludedAt } = event.data;
+      if (!state.experiment) return state;
+      return { ...state, experiment: { ...state.experiment, outcome, observations, concludedAt } };
+    }
+    case 'PostmortemDueSet':
+      return { ...state, postmortemDueAt: event.data.dueAt };
+    case 'PostmortemOverdue':
+      return { ...state, postmortemOverdueFor: [...state.postmortemOverdueFor, event.data.dueAt] };
     default:
       return assertNever(event);
   }

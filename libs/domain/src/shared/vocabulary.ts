@@ -5,6 +5,10 @@
 export const INCIDENT_KINDS = ['INCIDENT', 'NEAR_MISS', 'CHAOS_EXPERIMENT', 'GAME_DAY'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
+/** HELD: the steady state held; REFUTED: it broke (the hypothesis was wrong); ABORTED: stopped early. */
+export const EXPERIMENT_OUTCOMES = ['HELD', 'REFUTED', 'ABORTED'] as const;
+export type ExperimentOutcome = (typeof EXPERIMENT_OUTCOMES)[number];
+
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

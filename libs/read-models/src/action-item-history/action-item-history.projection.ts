@@ -176,6 +176,9 @@ function nextVersion(
     case 'ActionItemReopened':
       changes.status = 'OPEN';
       break;
+    case 'ActionItemOverdue':
+      // A reminder: it starts no version (status and due date stay what they were).
+      return null;
     default:
       return assertNever(event);
   }

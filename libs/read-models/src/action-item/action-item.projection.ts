@@ -103,6 +103,9 @@ function applyEvent(items: Map<string, ActionItemRow>, event: ProjectedActionIte
       changes.status = 'OPEN';
       changes.completedAt = null;
       break;
+    case 'ActionItemOverdue':
+      // A reminder: `overdue` is computed from the due date and the status, nothing to change.
+      return false;
     default:
       return assertNever(event);
   }

@@ -85,6 +85,11 @@ export class DomainReplay {
         return { type: 'PublishPostmortem', summary: event.data.summary, impact: event.data.impact };
       case 'IncidentStatusChanged':
         throw new Error('A status change never starts a decision: it follows the event that caused it.');
+      case 'ExperimentPlanned':
+      case 'ExperimentConcluded':
+      case 'PostmortemDueSet':
+      case 'PostmortemOverdue':
+        throw new Error(`The demo history has no ${event.type} yet (the learning-loop issue adds them).`);
     }
   }
 
@@ -136,6 +141,8 @@ export class DomainReplay {
         return { type: 'DropActionItem', actionItemId, reason: event.data.reason };
       case 'ActionItemReopened':
         return { type: 'ReopenActionItem', actionItemId, note: event.data.note };
+      case 'ActionItemOverdue':
+        throw new Error('The demo history has no ActionItemOverdue yet (the learning-loop issue adds them).');
     }
   }
 
