@@ -63,6 +63,8 @@ interface PgClient {
 
 interface Connection {
   readonly client: PgClient;
+  /** Runs one statement after the ones before it: pg deprecates overlapping queries on one client. */
+  readonly query: (sql: string, parameters?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
   readonly release: (error?: unknown) => void;
   /** The read models' schema: leases and announcements of other schemas in the database are not ours. */
   readonly schema: string;
@@ -102,8 +104,8 @@ export class PostgresAdvisoryLeases implements Leases {
   async tryAcquire(name: string): Promise<boolean> {
     if (this.closed) return false;
     if (this.held.has(name)) return true;
-    const { client } = await this.client();
-    const { rows } = await client.query(
+    const { query } = await this.client();
+    const { rows } = await query(
       'SELECT pg_try_advisory_lock($1, hashtext(current_schema() || $2)) AS taken',
       [LEASE_SPACE, `.${name}`],
     );
@@ -115,8 +117,8 @@ export class PostgresAdvisoryLeases implements Leases {
   async release(name: string): Promise<void> {
     if (!this.held.delete(name)) return;
     const connection = await this.connection;
-    await connection?.client
-      .query('SELECT pg_advisory_unlock($1, hashtext(current_schema() || $2))', [LEASE_SPACE, `.${name}`])
+    await connection
+      ?.query('SELECT pg_advisory_unlock($1, hashtext(current_schema() || $2))', [LEASE_SPACE, `.${name}`])
       .catch(() => undefined);
   }
 
@@ -139,9 +141,7 @@ export class PostgresAdvisoryLeases implements Leases {
       const positions = [...this.pending].map(([n, p]) => `${n}=${p}`).join(';');
       this.pending.clear();
       void this.client()
-        .then(({ client, schema }) =>
-          client.query('SELECT pg_notify($1, $2)', [CHANNEL, `${schema}|${positions}`]),
-        )
+        .then(({ query, schema }) => query('SELECT pg_notify($1, $2)', [CHANNEL, `${schema}|${positions}`]))
         .catch(() => undefined);
     });
   }
@@ -157,7 +157,7 @@ export class PostgresAdvisoryLeases implements Leases {
     // Ending the session frees every advisory lock it holds.
     this.held.clear();
     opened.client.removeAllListeners('notification');
-    await opened.client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await opened.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
     opened.release();
   }
 
@@ -175,7 +175,13 @@ export class PostgresAdvisoryLeases implements Leases {
         release(error);
         throw error;
       });
-      opened = { client, release, schema: String(rows[0]?.schema) };
+      let last: Promise<unknown> = Promise.resolve();
+      const query = (sql: string, parameters?: unknown[]) => {
+        const next = last.then(() => client.query(sql, parameters));
+        last = next.catch(() => undefined);
+        return next;
+      };
+      opened = { client, query, release, schema: String(rows[0]?.schema) };
     } catch (error) {
       this.connection = undefined;
       throw error;
@@ -195,14 +201,14 @@ export class PostgresAdvisoryLeases implements Leases {
       }
     });
     try {
-      await client.query(`LISTEN ${CHANNEL}`);
+      await opened.query(`LISTEN ${CHANNEL}`);
     } catch (error) {
       this.lose(opened, error);
       throw error;
     }
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => this.lose(opened, error));
+      opened.query('SELECT 1').catch((error: unknown) => this.lose(opened, error));
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     return opened;
