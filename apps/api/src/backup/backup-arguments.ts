@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { EventStoreFileSummary } from '@kb/event-store';
+import type { AppConfig } from '../config/app-config';
 
 export const BACKUP_USAGE = `Usage:
   npm run backup -- <file>             online backup of DATA_DIR/events.db into the new <file>
@@ -47,4 +48,20 @@ export function describeStore(summary: EventStoreFileSummary): string {
   return summary.lastPosition === null
     ? 'an empty event store (no events)'
     : `${summary.events.toLocaleString('en')} events in ${summary.streams.toLocaleString('en')} streams, up to position ${summary.lastPosition}`;
+}
+
+/**
+ * The embedded store's file, or null after telling the user (stderr) that with EVENTSTORE_URL the
+ * events are in EventStoreDB, which has its own procedure: `verb` is what this command would do.
+ */
+export function embeddedStoreFile(
+  config: Pick<AppConfig, 'eventStore'>,
+  verb: 'back up' | 'restore',
+): string | null {
+  if (config.eventStore.kind === 'embedded') return config.eventStore.file;
+  process.stderr.write(
+    `EVENTSTORE_URL is set: the events are in EventStoreDB, which this command does not ${verb}. ` +
+      `Use EventStoreDB's own ${verb === 'back up' ? 'backup' : 'restore'} (docs/operations/topology-and-backup.md, 'EventStoreDB').\n`,
+  );
+  return null;
 }

@@ -6,7 +6,13 @@
  */
 import { backupEventStore, EventStoreFileError } from '@kb/event-store';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { BACKUP_USAGE, describeStore, parseBackupArguments, UsageError } from '../backup/backup-arguments';
+import {
+  BACKUP_USAGE,
+  describeStore,
+  embeddedStoreFile,
+  parseBackupArguments,
+  UsageError,
+} from '../backup/backup-arguments';
 
 async function main(): Promise<number> {
   const args = parseBackupArguments('backup', process.argv.slice(2));
@@ -15,18 +21,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  if (config.eventStore.kind !== 'embedded') {
-    process.stderr.write(
-      'EVENTSTORE_URL is set: the events are in EventStoreDB, which this command does not back up. ' +
-        "Use EventStoreDB's own backup (docs/operations/topology-and-backup.md, 'EventStoreDB').\n",
-    );
-    return 2;
-  }
+  const storeFile = embeddedStoreFile(config, 'back up');
+  if (storeFile === null) return 2;
   const started = Date.now();
-  const summary = await backupEventStore(config.eventStore.file, args.file);
+  const summary = await backupEventStore(storeFile, args.file);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `Backed up ${describeStore(summary)} from ${config.eventStore.file} to ${summary.file} (mode 0600) in ${seconds} s.\n` +
+    `Backed up ${describeStore(summary)} from ${storeFile} to ${summary.file} (mode 0600) in ${seconds} s.\n` +
       'Read models are not in it: a restore rebuilds them from the events.\n',
   );
   return 0;

@@ -9,7 +9,13 @@ import { ConfigError, loadConfig, redact } from '../config/app-config';
 import { prepareDataDirOf } from '../config/data-dir';
 import { projections } from '../read-side/projections';
 import { pullBackWebhookCheckpoints } from '../backup/after-restore';
-import { BACKUP_USAGE, describeStore, parseBackupArguments, UsageError } from '../backup/backup-arguments';
+import {
+  BACKUP_USAGE,
+  describeStore,
+  embeddedStoreFile,
+  parseBackupArguments,
+  UsageError,
+} from '../backup/backup-arguments';
 
 async function main(): Promise<number> {
   const args = parseBackupArguments('restore', process.argv.slice(2));
@@ -18,15 +24,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  if (config.eventStore.kind !== 'embedded') {
-    process.stderr.write(
-      'EVENTSTORE_URL is set: the events are in EventStoreDB, which this command does not restore. ' +
-        "Use EventStoreDB's own restore (docs/operations/topology-and-backup.md, 'EventStoreDB').\n",
-    );
-    return 2;
-  }
+  const storeFile = embeddedStoreFile(config, 'restore');
+  if (storeFile === null) return 2;
   prepareDataDirOf(config, { warn: (message) => process.stderr.write(`${message}\n`) });
-  const { summary, movedAside } = restoreEventStore(args.file, config.eventStore.file, { force: args.force });
+  const { summary, movedAside } = restoreEventStore(args.file, storeFile, { force: args.force });
   process.stdout.write(
     `Restored ${describeStore(summary)} from ${args.file} to ${summary.file}.\n` +
       (movedAside

@@ -5,7 +5,7 @@ import { HttpException } from '@nestjs/common';
  * (a document that does not parse or validate, a persisted query the server does not know, ...).
  * Such errors are the client's to fix; they are logged at debug level at most, without a stack.
  */
-const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'CONFLICT',

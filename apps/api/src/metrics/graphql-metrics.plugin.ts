@@ -1,21 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { CLIENT_ERROR_CODES } from '../errors/client-errors';
 import type { ServiceMetrics } from './service-metrics';
 
-/** Error codes that are an outcome label of their own; any other is OTHER_ERROR. */
+/** Error codes that are an outcome label of their own (the client's, and the service's); any other is OTHER_ERROR. */
 const OUTCOME_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'QUERY_TOO_COMPLEX',
+  ...CLIENT_ERROR_CODES,
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
