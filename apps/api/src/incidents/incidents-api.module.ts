@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { EventLogModule } from '../event-log/event-log.module';
 import { AddTimelineEntryResolver } from './add-timeline-entry/add-timeline-entry.resolver';
 import { LinkIncidentsResolver } from './link-incidents/link-incidents.resolver';
+import { PostmortemDocumentController } from './postmortem-document/postmortem-document.controller';
 import { PublishPostmortemResolver } from './publish-postmortem/publish-postmortem.resolver';
 import { RecordFindingResolver } from './record-finding/record-finding.resolver';
 import { RecordMilestoneResolver } from './record-milestone/record-milestone.resolver';
@@ -19,9 +21,13 @@ import {
 import { IncidentReadBack } from './incident-read-back';
 import { IncidentsModule } from './incidents.module';
 
-/** The GraphQL operations on incidents: their mutations (through IncidentsModule's commands) and queries. */
+/**
+ * The GraphQL operations on incidents (their mutations, through IncidentsModule's commands, and
+ * queries), and the postmortem document (`GET /incidents/<id>/postmortem.md`).
+ */
 @Module({
-  imports: [IncidentsModule, EventLogModule],
+  imports: [IncidentsModule, EventLogModule, AuthModule],
+  controllers: [PostmortemDocumentController],
   providers: [
     IncidentReadBack,
     ReportIncidentResolver,
