@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventLogModule } from '../event-log/event-log.module';
 import { AddTimelineEntryResolver } from './add-timeline-entry/add-timeline-entry.resolver';
+import { ConcludeExperimentResolver } from './conclude-experiment/conclude-experiment.resolver';
+import { IncidentExperimentResolver } from './experiment/incident-experiment.resolver';
 import { LinkIncidentsResolver } from './link-incidents/link-incidents.resolver';
+import { PlanExperimentResolver } from './plan-experiment/plan-experiment.resolver';
 import { PublishPostmortemResolver } from './publish-postmortem/publish-postmortem.resolver';
 import { RecordFindingResolver } from './record-finding/record-finding.resolver';
 import { RecordMilestoneResolver } from './record-milestone/record-milestone.resolver';
@@ -34,7 +37,10 @@ import { IncidentsModule } from './incidents.module';
     RetractFindingResolver,
     LinkIncidentsResolver,
     PublishPostmortemResolver,
+    PlanExperimentResolver,
+    ConcludeExperimentResolver,
     IncidentResolver,
+    IncidentExperimentResolver,
     FindingFieldsResolver,
     PostmortemFieldsResolver,
     IncidentLinkFieldsResolver,
