@@ -1,6 +1,7 @@
 import {
   DomainRuleError,
   EntityNotFoundError,
+  EXPERIMENT_OUTCOMES,
   FACTOR_CATEGORIES,
   FINDING_KINDS,
   type Milestone,
@@ -81,11 +82,29 @@ export async function writeRandomly(writer: WriteSide, rnd: Random, count: numbe
           text: `Entry ${i}`,
         });
       } else if (roll === 7) {
-        await writer.onIncident(incident.id, {
-          type: 'PublishPostmortem',
-          summary: `PM ${i}`,
-          impact: 'Some impact',
-        });
+        if (rnd.chance(0.5))
+          await writer.onIncident(incident.id, {
+            type: 'PublishPostmortem',
+            summary: `PM ${i}`,
+            impact: 'Some impact',
+          });
+        // Experiments: refused on other kinds, before a plan or after a conclusion, as the domain says.
+        else if (rnd.chance(0.6))
+          await writer.onIncident(incident.id, {
+            type: 'PlanExperiment',
+            hypothesis: `Hypothesis ${i}`,
+            steadyState: `Steady state ${i}`,
+            blastRadius: [rnd.pick(['checkout', 'search', 'payments'])],
+            abortConditions: rnd.chance(0.5) ? `Abort ${i}` : null,
+            plannedFor: rnd.chance(0.5) ? minute(rnd.int(3000)) : null,
+          });
+        else
+          await writer.onIncident(incident.id, {
+            type: 'ConcludeExperiment',
+            outcome: rnd.pick(EXPERIMENT_OUTCOMES),
+            observations: `Observations ${i}`,
+            concludedAt: minute(1000 + rnd.int(2000)),
+          });
       } else if (roll === 8) {
         if (rnd.chance(0.5))
           await writer.onIncident(incident.id, { type: 'ReopenIncident', reason: 'Came back' });
