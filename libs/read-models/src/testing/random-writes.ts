@@ -31,6 +31,8 @@ export type Random = ReturnType<typeof random>;
 export async function writeRandomly(writer: WriteSide, rnd: Random, count: number): Promise<number> {
   const incidents: Array<{ id: string; findings: number }> = [];
   const actionItems: string[] = [];
+  /** Incidents planned here (their experiment may be concluded already). */
+  const experiments: string[] = [];
   const minute = (m: number) => new Date(Date.parse('2026-02-01T00:00:00.000Z') + m * 60_000).toISOString();
   let refusals = 0;
   for (let i = 0; i < count; i++) {
@@ -88,8 +90,9 @@ export async function writeRandomly(writer: WriteSide, rnd: Random, count: numbe
             summary: `PM ${i}`,
             impact: 'Some impact',
           });
-        // Experiments: refused on other kinds, before a plan or after a conclusion, as the domain says.
-        else if (rnd.chance(0.6))
+        // Experiments: refused on other kinds and after a conclusion, as the domain says; conclusions
+        // go mostly to incidents planned here, so that some are accepted.
+        else if (experiments.length === 0 || rnd.chance(0.5)) {
           await writer.onIncident(incident.id, {
             type: 'PlanExperiment',
             hypothesis: `Hypothesis ${i}`,
@@ -98,8 +101,9 @@ export async function writeRandomly(writer: WriteSide, rnd: Random, count: numbe
             abortConditions: rnd.chance(0.5) ? `Abort ${i}` : null,
             plannedFor: rnd.chance(0.5) ? minute(rnd.int(3000)) : null,
           });
-        else
-          await writer.onIncident(incident.id, {
+          experiments.push(incident.id);
+        } else
+          await writer.onIncident(rnd.chance(0.9) ? rnd.pick(experiments) : incident.id, {
             type: 'ConcludeExperiment',
             outcome: rnd.pick(EXPERIMENT_OUTCOMES),
             observations: `Observations ${i}`,
