@@ -86,6 +86,16 @@ const OPERATIONS: Operation[] = [
     document: `mutation { publishPostmortem(input: { incidentId: "${NOBODY}", summary: "s", impact: "i" }) { id } }`,
   },
   {
+    name: 'planExperiment',
+    least: 'CONTRIBUTOR',
+    document: `mutation { planExperiment(input: { incidentId: "${NOBODY}", hypothesis: "h", steadyState: "s", blastRadius: ["checkout"] }) { id } }`,
+  },
+  {
+    name: 'concludeExperiment',
+    least: 'CONTRIBUTOR',
+    document: `mutation { concludeExperiment(input: { incidentId: "${NOBODY}", outcome: HELD, observations: "o", concludedAt: "${AT}" }) { id } }`,
+  },
+  {
     name: 'openActionItem',
     least: 'CONTRIBUTOR',
     document: `mutation { openActionItem(input: { incidentId: "${NOBODY}", title: "t", type: PREVENT, priority: P2, ownerTeam: "team" }) { id } }`,

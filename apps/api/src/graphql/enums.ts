@@ -3,6 +3,7 @@ import {
   ACTION_ITEM_STATUSES,
   ACTION_ITEM_TYPES,
   DETECTION_SOURCES,
+  EXPERIMENT_OUTCOMES,
   FACTOR_CATEGORIES,
   FINDING_KINDS,
   INCIDENT_KINDS,
@@ -50,6 +51,11 @@ export const ActionItemStatusEnum = graphqlEnum('ActionItemStatus', ACTION_ITEM_
 export const PriorityEnum = graphqlEnum('Priority', PRIORITIES);
 export const LinkRelationEnum = graphqlEnum('LinkRelation', LINK_RELATIONS);
 export const MilestoneEnum = graphqlEnum('Milestone', MILESTONES);
+export const ExperimentOutcomeEnum = graphqlEnum('ExperimentOutcome', EXPERIMENT_OUTCOMES, undefined, {
+  HELD: 'The steady state held: the hypothesis survived.',
+  REFUTED: 'The steady state broke: the hypothesis was refuted; findings should follow.',
+  ABORTED: 'Stopped before a conclusion (blast radius exceeded, abort condition met).',
+});
 export const TimeBucketEnum = graphqlEnum('TimeBucket', TIME_BUCKETS);
 export const TrendDimensionEnum = graphqlEnum('TrendDimension', TREND_DIMENSIONS);
 export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', ACTION_ITEM_DIMENSIONS);

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { LIMITS } from '@kb/domain';
 import type {
   DetectionSource,
+  ExperimentOutcome,
   FactorCategory,
   FindingKind,
   IncidentKind,
@@ -84,6 +85,16 @@ export class Incident {
   postmortemSummary!: string | null;
   postmortemImpact!: string | null;
   postmortemPublishedAt!: string | null;
+
+  /** The experiment's columns, resolved as `experiment` (IncidentExperimentResolver). */
+  experimentHypothesis!: string | null;
+  experimentSteadyState!: string | null;
+  experimentBlastRadius!: string[] | null;
+  experimentAbortConditions!: string | null;
+  experimentPlannedFor!: string | null;
+  experimentOutcome!: ExperimentOutcome | null;
+  experimentObservations!: string | null;
+  experimentConcludedAt!: string | null;
 
   /** Set on an incident as known at an earlier instant: its nested rows, folded from its events. */
   asOf?: IncidentSnapshot;

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventLogModule } from '../event-log/event-log.module';
 import { AddTimelineEntryResolver } from './add-timeline-entry/add-timeline-entry.resolver';
+import { ConcludeExperimentResolver } from './conclude-experiment/conclude-experiment.resolver';
+import { IncidentExperimentResolver } from './experiment/incident-experiment.resolver';
 import { LinkIncidentsResolver } from './link-incidents/link-incidents.resolver';
+import { PlanExperimentResolver } from './plan-experiment/plan-experiment.resolver';
 import { PostmortemDocumentController } from './postmortem-document/postmortem-document.controller';
 import { PublishPostmortemResolver } from './publish-postmortem/publish-postmortem.resolver';
 import { RecordFindingResolver } from './record-finding/record-finding.resolver';
@@ -40,7 +43,10 @@ import { IncidentsModule } from './incidents.module';
     RetractFindingResolver,
     LinkIncidentsResolver,
     PublishPostmortemResolver,
+    PlanExperimentResolver,
+    ConcludeExperimentResolver,
     IncidentResolver,
+    IncidentExperimentResolver,
     FindingFieldsResolver,
     PostmortemFieldsResolver,
     IncidentLinkFieldsResolver,

@@ -507,6 +507,217 @@ describe('incident rules', () => {
     });
   });
 
+  describe('experiments', () => {
+    const experiment: IncidentReported = {
+      ...reported,
+      data: { ...reported.data, kind: 'CHAOS_EXPERIMENT', detectionSource: 'CHAOS_EXPERIMENT' },
+    };
+    const planInput = {
+      hypothesis: '  Checkout survives the loss of one database replica ',
+      steadyState: 'checkout p99 < 300 ms and error rate < 0.1 %',
+      blastRadius: ['checkout', 'payments-db', 'checkout'],
+      abortConditions: 'error rate above 1 % for 2 minutes',
+      plannedFor: '2026-03-10T15:00:00+01:00',
+    };
+    const planned: IncidentEvent = {
+      type: 'ExperimentPlanned',
+      data: {
+        incidentId: ID,
+        hypothesis: 'Checkout survives the loss of one database replica',
+        steadyState: 'checkout p99 < 300 ms and error rate < 0.1 %',
+        blastRadius: ['checkout', 'payments-db'],
+        abortConditions: 'error rate above 1 % for 2 minutes',
+        plannedFor: '2026-03-10T14:00:00.000Z',
+      },
+    };
+    const conclusion = (outcome: string, concludedAt = at('11:30')): IncidentEvent =>
+      ({
+        type: 'ExperimentConcluded',
+        data: { incidentId: ID, outcome, observations: 'Failover took 45 s.', concludedAt },
+      }) as IncidentEvent;
+    const conclude = (outcome: string, concludedAt = at('11:30')) =>
+      cmd('ConcludeExperiment', { outcome, observations: ' Failover took 45 s. ', concludedAt });
+
+    it('plans a chaos experiment or a game day with trimmed text, services deduplicated, times in UTC', () => {
+      spec.given([experiment]).when(cmd('PlanExperiment', planInput)).then([planned]);
+      const gameDay: IncidentReported = { ...reported, data: { ...reported.data, kind: 'GAME_DAY' } };
+      spec.given([gameDay]).when(cmd('PlanExperiment', planInput)).then([planned]);
+    });
+
+    it('leaves abort conditions and the planned time out when not given (blank text counts as none)', () => {
+      const [event] = spec
+        .given([experiment])
+        .when(cmd('PlanExperiment', { ...planInput, abortConditions: '  ', plannedFor: null }))
+        .decision();
+      expect(event.data).toMatchObject({ abortConditions: null, plannedFor: null });
+    });
+
+    it.each(['INCIDENT', 'NEAR_MISS'])(
+      'refuses to plan or conclude one on an incident of kind %s',
+      (kind) => {
+        const other: IncidentReported = {
+          ...reported,
+          data: { ...reported.data, kind } as IncidentReported['data'],
+        };
+        const rule = `incidentId: experiments are planned and concluded only on incidents of kind CHAOS_EXPERIMENT or GAME_DAY; this one is ${kind}`;
+        spec.given([other]).when(cmd('PlanExperiment', planInput)).thenThrows(DomainRuleError, rule);
+        spec.given([other]).when(conclude('HELD')).thenThrows(DomainRuleError, rule);
+      },
+    );
+
+    it('replaces the whole plan when planned again before it is concluded', () => {
+      const revised = { ...planInput, blastRadius: ['checkout'], abortConditions: null, plannedFor: null };
+      spec
+        .given([experiment, planned])
+        .when(cmd('PlanExperiment', revised))
+        .then([
+          {
+            type: 'ExperimentPlanned',
+            data: { ...planned.data, blastRadius: ['checkout'], abortConditions: null, plannedFor: null },
+          },
+        ]);
+    });
+
+    it('appends nothing when planned again with the same plan', () => {
+      spec.given([experiment, planned]).when(cmd('PlanExperiment', planInput)).then([]);
+    });
+
+    it('refuses a new plan once the experiment is concluded', () => {
+      spec
+        .given([experiment, planned, conclusion('HELD')])
+        .when(cmd('PlanExperiment', planInput))
+        .thenThrows(
+          DomainRuleError,
+          /^incidentId: the experiment was concluded HELD at .*can no longer be revised/,
+        );
+    });
+
+    it.each([
+      ['hypothesis', { hypothesis: ' ' }, 'hypothesis: must not be empty'],
+      ['hypothesis', { hypothesis: 'x'.repeat(20_001) }, /hypothesis: must be at most 20000 characters/],
+      ['steadyState', { steadyState: '' }, 'steadyState: must not be empty'],
+      ['abortConditions', { abortConditions: 'x'.repeat(20_001) }, /abortConditions: must be at most 20000/],
+      ['blastRadius', { blastRadius: [] }, /blastRadius: must name at least 1/],
+      [
+        'blastRadius',
+        { blastRadius: Array.from({ length: 21 }, (_, i) => `svc-${i}`) },
+        /blastRadius: must name at most 20/,
+      ],
+      [
+        'blastRadius[1]',
+        { blastRadius: ['checkout', 'Payments DB'] },
+        /blastRadius\[1\]: 'Payments DB' may hold only/,
+      ],
+      ['blastRadius[0]', { blastRadius: ['x'.repeat(65)] }, /blastRadius\[0\]: must be 1–64 characters/],
+      [
+        'plannedFor',
+        { plannedFor: 'next tuesday' },
+        /plannedFor: 'next tuesday' is not an RFC 3339 date-time/,
+      ],
+    ])('refuses a plan with a bad %s, naming the field and the rule', (_field, overrides, message) => {
+      spec
+        .given([experiment])
+        .when(cmd('PlanExperiment', { ...planInput, ...overrides }))
+        .thenThrows(DomainRuleError, message);
+    });
+
+    it('concludes a planned experiment once, with trimmed observations', () => {
+      spec
+        .given([experiment, planned])
+        .when(conclude('HELD'))
+        .then([conclusion('HELD')]);
+      spec
+        .given([experiment, planned])
+        .when(conclude('ABORTED'))
+        .then([conclusion('ABORTED')]);
+    });
+
+    it('refuses a conclusion before a plan, and a second conclusion', () => {
+      spec
+        .given([experiment])
+        .when(conclude('HELD'))
+        .thenThrows(DomainRuleError, /^incidentId: the experiment has no plan yet/);
+      spec
+        .given([experiment, planned, conclusion('HELD')])
+        .when(conclude('REFUTED'))
+        .thenThrows(
+          DomainRuleError,
+          /^incidentId: the experiment was already concluded HELD at 2026-03-01T11:30:00.000Z/,
+        );
+    });
+
+    it.each([
+      ['outcome', { outcome: 'PASSED' }, 'outcome: must be one of HELD, REFUTED, ABORTED'],
+      ['observations', { observations: '  ' }, 'observations: must not be empty'],
+      ['observations', { observations: 'x'.repeat(20_001) }, /observations: must be at most 20000/],
+      ['concludedAt', { concludedAt: 'soon' }, /concludedAt: 'soon' is not an RFC 3339 date-time/],
+      [
+        'concludedAt',
+        { concludedAt: '2026-03-01T12:05:01Z' },
+        /concludedAt: must not be more than 5 minutes in the future/,
+      ],
+      [
+        'concludedAt',
+        { concludedAt: at('09:59') },
+        'concludedAt: must not be before startedAt (2026-03-01T10:00:00.000Z)',
+      ],
+    ])('refuses a conclusion with a bad %s, naming the field and the rule', (_field, overrides, message) => {
+      spec
+        .given([experiment, planned])
+        .when(
+          cmd('ConcludeExperiment', {
+            outcome: 'HELD',
+            observations: 'ok',
+            concludedAt: at('11:30'),
+            ...overrides,
+          }),
+        )
+        .thenThrows(DomainRuleError, message);
+    });
+
+    it('accepts a conclusion at the start itself and up to 5 minutes ahead (clock skew)', () => {
+      for (const concludedAt of [at('10:00'), '2026-03-01T12:05:00.000Z'])
+        spec
+          .given([experiment, planned])
+          .when(conclude('HELD', concludedAt))
+          .then([conclusion('HELD', concludedAt)]);
+    });
+
+    it.each([
+      ['OPEN', [experiment, planned]],
+      ['MITIGATED', [experiment, planned, milestone('MITIGATED', at('10:20')), status('OPEN', 'MITIGATED')]],
+      ['RESOLVED', [experiment, planned, milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED')]],
+    ])('a REFUTED outcome moves a %s experiment to IN_REVIEW', (from, given) => {
+      spec
+        .given(given)
+        .when(conclude('REFUTED'))
+        .then([conclusion('REFUTED'), status(from, 'IN_REVIEW')]);
+    });
+
+    it('a REFUTED outcome leaves IN_REVIEW and CLOSED alone; HELD and ABORTED never move the status', () => {
+      const inReview = [
+        experiment,
+        planned,
+        milestone('RESOLVED', at('11:00')),
+        status('OPEN', 'RESOLVED'),
+        finding(1),
+        status('RESOLVED', 'IN_REVIEW'),
+      ];
+      spec
+        .given(inReview)
+        .when(conclude('REFUTED'))
+        .then([conclusion('REFUTED')]);
+      spec
+        .given([...inReview, status('IN_REVIEW', 'CLOSED')])
+        .when(conclude('REFUTED'))
+        .then([conclusion('REFUTED')]);
+      spec
+        .given([experiment, planned, milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED')])
+        .when(conclude('ABORTED'))
+        .then([conclusion('ABORTED')]);
+    });
+  });
+
   describe('caps per incident', () => {
     const times = <T>(n: number, make: (i: number) => T): T[] =>
       Array.from({ length: n }, (_, i) => make(i + 1));

@@ -2,6 +2,7 @@ import { onlyChanged } from '../shared/changes';
 import { DomainRuleError, EntityNotFoundError } from '../shared/domain-errors';
 import {
   checkFreeText,
+  checkFutureInstant,
   checkInstant,
   checkOneOf,
   checkOptionalFreeText,
@@ -19,6 +20,8 @@ import {
 import {
   CAUSAL_FINDING_KINDS,
   DETECTION_SOURCES,
+  EXPERIMENT_KINDS,
+  EXPERIMENT_OUTCOMES,
   FACTOR_CATEGORIES,
   FINDING_KINDS,
   INCIDENT_KINDS,
@@ -26,6 +29,7 @@ import {
   MILESTONES,
   SEVERITIES,
   type DetectionSource,
+  type ExperimentOutcome,
   type FactorCategory,
   type FindingKind,
   type IncidentKind,
@@ -35,6 +39,7 @@ import {
   type Severity,
 } from '../shared/vocabulary';
 import type {
+  ExperimentPlanned,
   FindingRevised,
   IncidentEvent,
   IncidentRevised,
@@ -90,6 +95,16 @@ export type IncidentCommand = { incidentId: string } & (
       related: { id: string; startedAt: string | null };
     }
   | { type: 'PublishPostmortem'; summary: string; impact: string }
+  | {
+      type: 'PlanExperiment';
+      hypothesis: string;
+      steadyState: string;
+      /** Services the experiment may affect: named like `services`. */
+      blastRadius: readonly string[];
+      abortConditions?: string | null;
+      plannedFor?: string | null;
+    }
+  | { type: 'ConcludeExperiment'; outcome: string; observations: string; concludedAt: string }
 );
 
 export function decideIncident(command: IncidentCommand, state: IncidentState, now: Date): IncidentEvent[] {
@@ -161,6 +176,10 @@ function decideChange(
         statusChange(state, 'CLOSED'),
       ];
     }
+    case 'PlanExperiment':
+      return planExperiment(command, state);
+    case 'ConcludeExperiment':
+      return concludeExperiment(command, state, now);
     default:
       return assertNever(command);
   }
@@ -324,6 +343,75 @@ function link(
   return [
     { type: 'IncidentsLinked', data: { incidentId: state.id, relatedIncidentId: related.id, relation } },
   ];
+}
+
+function planExperiment(
+  command: Extract<IncidentCommand, { type: 'PlanExperiment' }>,
+  state: IncidentDetails,
+): IncidentEvent[] {
+  checkExperimentKind(state);
+  if (state.experiment?.outcome)
+    throw new DomainRuleError(
+      'incidentId',
+      `the experiment was concluded ${state.experiment.outcome} at ${state.experiment.concludedAt}; its plan can no longer be revised (report a new experiment to run it again)`,
+    );
+  const plan: ExperimentPlanned['data'] = {
+    incidentId: state.id,
+    hypothesis: checkFreeText('hypothesis', command.hypothesis, true),
+    steadyState: checkFreeText('steadyState', command.steadyState, true),
+    blastRadius: checkServices(command.blastRadius, 'blastRadius'),
+    abortConditions: checkOptionalFreeText('abortConditions', command.abortConditions),
+    plannedFor: command.plannedFor == null ? null : checkFutureInstant('plannedFor', command.plannedFor),
+  };
+  // Planned again with the same plan: nothing to replace.
+  if (
+    state.experiment &&
+    Object.keys(onlyChanged(plan, { ...state.experiment, incidentId: state.id })).length === 0
+  )
+    return [];
+  return [{ type: 'ExperimentPlanned', data: plan }];
+}
+
+function concludeExperiment(
+  command: Extract<IncidentCommand, { type: 'ConcludeExperiment' }>,
+  state: IncidentDetails,
+  now: Date,
+): IncidentEvent[] {
+  checkExperimentKind(state);
+  const experiment = state.experiment;
+  if (!experiment)
+    throw new DomainRuleError(
+      'incidentId',
+      'the experiment has no plan yet: write its hypothesis with planExperiment before concluding it',
+    );
+  if (experiment.outcome)
+    throw new DomainRuleError(
+      'incidentId',
+      `the experiment was already concluded ${experiment.outcome} at ${experiment.concludedAt}; an experiment is concluded once`,
+    );
+  const outcome = checkOneOf<ExperimentOutcome>('outcome', command.outcome, EXPERIMENT_OUTCOMES);
+  const observations = checkFreeText('observations', command.observations, true);
+  const concludedAt = checkInstant('concludedAt', command.concludedAt, now);
+  if (concludedAt < state.startedAt)
+    throw new DomainRuleError('concludedAt', `must not be before startedAt (${state.startedAt})`);
+  const events: IncidentEvent[] = [
+    { type: 'ExperimentConcluded', data: { incidentId: state.id, outcome, observations, concludedAt } },
+  ];
+  // A refuted hypothesis is a weakness found: it goes to review, as a finding on a resolved incident does.
+  if (outcome === 'REFUTED' && REVIEWABLE_AFTER_REFUTATION.includes(state.status))
+    events.push(statusChange(state, 'IN_REVIEW'));
+  return events;
+}
+
+const REVIEWABLE_AFTER_REFUTATION: readonly IncidentStatus[] = ['OPEN', 'MITIGATED', 'RESOLVED'];
+
+/** Only chaos experiments and game days have a hypothesis to plan and conclude. */
+function checkExperimentKind(state: IncidentDetails): void {
+  if (!EXPERIMENT_KINDS.includes(state.kind))
+    throw new DomainRuleError(
+      'incidentId',
+      `experiments are planned and concluded only on incidents of kind ${EXPERIMENT_KINDS.join(' or ')}; this one is ${state.kind}`,
+    );
 }
 
 // ---- rules shared by several commands ----------------------------------------------------------

@@ -10,6 +10,6 @@ export const incidentStream: StreamDefinition<IncidentCommand, IncidentEvent, In
   initialState: initialIncidentState,
   evolve: evolveIncident,
   decide: decideIncident,
-  // A status change is caused by the milestone, finding or postmortem before it.
+  // A status change is caused by the milestone, finding, postmortem or experiment conclusion before it.
   causedByPrevious: (event) => event.type === 'IncidentStatusChanged',
 };

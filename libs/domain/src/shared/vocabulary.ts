@@ -4,6 +4,8 @@
  */
 export const INCIDENT_KINDS = ['INCIDENT', 'NEAR_MISS', 'CHAOS_EXPERIMENT', 'GAME_DAY'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+/** The kinds that run a hypothesis (planExperiment, concludeExperiment). */
+export const EXPERIMENT_KINDS: readonly IncidentKind[] = ['CHAOS_EXPERIMENT', 'GAME_DAY'];
 
 /** HELD: the steady state held; REFUTED: it broke (the hypothesis was wrong); ABORTED: stopped early. */
 export const EXPERIMENT_OUTCOMES = ['HELD', 'REFUTED', 'ABORTED'] as const;

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
   DetectionSource,
+  ExperimentOutcome,
   FactorCategory,
   FindingKind,
   IncidentKind,
@@ -80,6 +81,33 @@ export class IncidentRow {
 
   @Column('text', { name: 'postmortem_published_at', nullable: true })
   postmortemPublishedAt!: string | null;
+
+  /** The experiment's plan (kinds CHAOS_EXPERIMENT and GAME_DAY): null until planned. */
+  @Column('text', { name: 'experiment_hypothesis', nullable: true })
+  experimentHypothesis!: string | null;
+
+  @Column('text', { name: 'experiment_steady_state', nullable: true })
+  experimentSteadyState!: string | null;
+
+  /** JSON array of service names, in the order given. */
+  @Column('simple-json', { name: 'experiment_blast_radius', nullable: true })
+  experimentBlastRadius!: string[] | null;
+
+  @Column('text', { name: 'experiment_abort_conditions', nullable: true })
+  experimentAbortConditions!: string | null;
+
+  @Column('text', { name: 'experiment_planned_for', nullable: true })
+  experimentPlannedFor!: string | null;
+
+  /** The experiment's conclusion: null until concluded. */
+  @Column('text', { name: 'experiment_outcome', nullable: true })
+  experimentOutcome!: ExperimentOutcome | null;
+
+  @Column('text', { name: 'experiment_observations', nullable: true })
+  experimentObservations!: string | null;
+
+  @Column('text', { name: 'experiment_concluded_at', nullable: true })
+  experimentConcludedAt!: string | null;
 }
 
 @Entity('incident_services')

@@ -12,7 +12,7 @@ import {
   IncidentTagRow,
   TimelineEntryRow,
 } from './incident.entity';
-import { IncidentProjection } from './incident.projection';
+import { foldIncidentRows, IncidentProjection } from './incident.projection';
 
 describeOnReadModelDatabases('incident read model', (databases) => {
   jest.setTimeout(30_000);
@@ -136,6 +136,14 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       postmortemSummary: 'Pool exhaustion',
       postmortemImpact: '4% of checkouts failed',
       postmortemPublishedAt: (published.data as { publishedAt: string }).publishedAt,
+      experimentHypothesis: null,
+      experimentSteadyState: null,
+      experimentBlastRadius: null,
+      experimentAbortConditions: null,
+      experimentPlannedFor: null,
+      experimentOutcome: null,
+      experimentObservations: null,
+      experimentConcludedAt: null,
     });
     expect(await bed.dataSource.manager.findBy(IncidentServiceRow, { incidentId: id })).toEqual(
       expect.arrayContaining([
@@ -199,6 +207,139 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       { incidentId: id, relatedIncidentId: earlier, relation: 'RECURRENCE_OF', linkedAt: expect.any(String) },
     ]);
     expect(await checkpointOf(bed.dataSource, 'incidents')).toBe(bed.writer.lastPosition);
+  });
+
+  describe('experiments', () => {
+    const reportExperiment = () =>
+      bed.writer.reportIncident({
+        title: 'Chaos: lose a database replica',
+        kind: 'CHAOS_EXPERIMENT',
+        severity: 'SEV4',
+        services: ['checkout'],
+        detectionSource: 'CHAOS_EXPERIMENT',
+        startedAt: '2026-03-01T10:00:00.000Z',
+      });
+    const plan = {
+      type: 'PlanExperiment' as const,
+      hypothesis: 'Checkout survives the loss of one database replica',
+      steadyState: 'checkout p99 < 300 ms and error rate < 0.1 %',
+      blastRadius: ['checkout', 'payments-db'],
+      abortConditions: 'error rate above 1 % for 2 minutes',
+      plannedFor: '2026-03-01T11:00:00+01:00',
+    };
+    const experimentOf = async (id: string) => {
+      const row = await bed.dataSource.manager.findOneByOrFail(IncidentRow, { id });
+      return {
+        status: row.status,
+        hypothesis: row.experimentHypothesis,
+        steadyState: row.experimentSteadyState,
+        blastRadius: row.experimentBlastRadius,
+        abortConditions: row.experimentAbortConditions,
+        plannedFor: row.experimentPlannedFor,
+        outcome: row.experimentOutcome,
+        observations: row.experimentObservations,
+        concludedAt: row.experimentConcludedAt,
+      };
+    };
+
+    it('keeps the latest plan, then the conclusion, and a REFUTED one puts the experiment IN_REVIEW', async () => {
+      const projector = await startProjector(bed.dataSource);
+      const id = await reportExperiment();
+      await bed.writer.onIncident(id, plan);
+      await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+      expect(await experimentOf(id)).toEqual({
+        status: 'OPEN',
+        hypothesis: 'Checkout survives the loss of one database replica',
+        steadyState: 'checkout p99 < 300 ms and error rate < 0.1 %',
+        blastRadius: ['checkout', 'payments-db'],
+        abortConditions: 'error rate above 1 % for 2 minutes',
+        plannedFor: '2026-03-01T10:00:00.000Z',
+        outcome: null,
+        observations: null,
+        concludedAt: null,
+      });
+
+      await bed.writer.onIncident(id, {
+        ...plan,
+        blastRadius: ['payments-db'],
+        abortConditions: null,
+        plannedFor: null,
+      });
+      await bed.writer.onIncident(id, {
+        type: 'ConcludeExperiment',
+        outcome: 'REFUTED',
+        observations: 'Failover took 45 s; checkout errors reached 4 %',
+        concludedAt: '2026-03-01T11:40:00+01:00',
+      });
+      await expect(projector.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+      expect(await experimentOf(id)).toEqual({
+        status: 'IN_REVIEW',
+        hypothesis: 'Checkout survives the loss of one database replica',
+        steadyState: 'checkout p99 < 300 ms and error rate < 0.1 %',
+        blastRadius: ['payments-db'],
+        abortConditions: null,
+        plannedFor: null,
+        outcome: 'REFUTED',
+        observations: 'Failover took 45 s; checkout errors reached 4 %',
+        concludedAt: '2026-03-01T10:40:00.000Z',
+      });
+    });
+
+    it('folds the experiment as of each event, as time travel reads it', async () => {
+      const id = await reportExperiment();
+      await bed.writer.onIncident(id, plan);
+      await bed.writer.onIncident(id, {
+        type: 'ConcludeExperiment',
+        outcome: 'HELD',
+        observations: 'No errors',
+        concludedAt: '2026-03-01T10:30:00.000Z',
+      });
+      const events = (await bed.store.readStream(incidentStreamId(id))).map(toProjectedEvent);
+      expect(events.map((event) => event.type)).toEqual([
+        'IncidentReported',
+        'ExperimentPlanned',
+        'ExperimentConcluded',
+      ]);
+      expect(foldIncidentRows(events.slice(0, 1)).incident).toMatchObject({
+        experimentHypothesis: null,
+        experimentOutcome: null,
+      });
+      expect(foldIncidentRows(events.slice(0, 2)).incident).toMatchObject({
+        experimentHypothesis: plan.hypothesis,
+        experimentOutcome: null,
+        experimentConcludedAt: null,
+      });
+      expect(foldIncidentRows(events).incident).toMatchObject({
+        experimentHypothesis: plan.hypothesis,
+        experimentOutcome: 'HELD',
+        experimentConcludedAt: '2026-03-01T10:30:00.000Z',
+        status: 'OPEN',
+      });
+    });
+
+    it('gives the same rows rebuilt from position zero as projected live', async () => {
+      const live = await startProjector(bed.dataSource, { liveBatchSize: 1 });
+      const id = await reportExperiment();
+      await bed.writer.onIncident(id, plan);
+      await bed.writer.onIncident(id, { ...plan, hypothesis: 'Checkout survives losing two replicas' });
+      await bed.writer.onIncident(id, {
+        type: 'ConcludeExperiment',
+        outcome: 'ABORTED',
+        observations: 'Stopped at 1 % errors',
+        concludedAt: '2026-03-01T10:30:00.000Z',
+      });
+      await expect(live.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+      const liveRows = await dumpReadModels(bed.dataSource);
+      expect(await experimentOf(id)).toMatchObject({
+        hypothesis: 'Checkout survives losing two replicas',
+        outcome: 'ABORTED',
+      });
+
+      const rebuilt = await databases.open();
+      const rebuild = await startProjector(rebuilt);
+      await expect(rebuild.waitForPosition(bed.writer.lastPosition, 10_000)).resolves.toBe(true);
+      expect(await dumpReadModels(rebuilt)).toEqual(liveRows);
+    });
   });
 
   it('clears closedAt when a closed incident is reopened, and older events delivered again do not undo it', async () => {

@@ -25,6 +25,17 @@ const MILESTONE_COLUMNS = {
   RESOLVED: 'resolvedAt',
 } as const satisfies Record<Milestone, keyof IncidentRow>;
 
+const NO_EXPERIMENT = {
+  experimentHypothesis: null,
+  experimentSteadyState: null,
+  experimentBlastRadius: null,
+  experimentAbortConditions: null,
+  experimentPlannedFor: null,
+  experimentOutcome: null,
+  experimentObservations: null,
+  experimentConcludedAt: null,
+} as const satisfies Partial<IncidentRow>;
+
 type Event<Type extends ProjectedIncidentEvent['type']> = Extract<ProjectedIncidentEvent, { type: Type }>;
 
 /**
@@ -229,10 +240,21 @@ class IncidentBatch {
         changes.postmortemPublishedAt = isoTime(event.data.publishedAt);
         break;
       case 'ExperimentPlanned':
+        // A new plan replaces the whole plan (the decider refuses one after the conclusion).
+        changes.experimentHypothesis = event.data.hypothesis;
+        changes.experimentSteadyState = event.data.steadyState;
+        changes.experimentBlastRadius = event.data.blastRadius;
+        changes.experimentAbortConditions = event.data.abortConditions;
+        changes.experimentPlannedFor = isoTimeOrNull(event.data.plannedFor);
+        break;
       case 'ExperimentConcluded':
+        changes.experimentOutcome = event.data.outcome;
+        changes.experimentObservations = event.data.observations;
+        changes.experimentConcludedAt = isoTime(event.data.concludedAt);
+        break;
       case 'PostmortemDueSet':
       case 'PostmortemOverdue':
-        // Not in this read model yet: the learning-loop issue (16) adds the experiment, the deadline and the reminders.
+        // Not in this read model yet: the learning-loop issue (16) adds the deadline and the reminders.
         break;
       default:
         return assertNever(event);
@@ -278,6 +300,7 @@ class IncidentBatch {
       postmortemSummary: null,
       postmortemImpact: null,
       postmortemPublishedAt: null,
+      ...NO_EXPERIMENT,
     });
     this.changedIncidents.add(d.incidentId);
     this.replaceServices(d.incidentId, d.services);

@@ -4,13 +4,17 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type SearchResultKind = 'INCIDENT' | 'FINDING' | 'ACTION_ITEM';
 
 /**
- * One searchable text: an incident (title + summary), a finding, a postmortem or a timeline entry
- * (both found as their incident), an action item. The full-text index lives beside it and is
+ * One searchable text: an incident (title + summary), a finding, a postmortem, a timeline entry or an
+ * experiment's plan (hypothesis + steady state) or observations (all four found as their incident),
+ * an action item. The full-text index lives beside it and is
  * database-specific (see the search migration), so it is not mapped here.
  */
 @Entity('search_documents')
 export class SearchDocumentRow {
-  /** `incident:<id>`, `finding:<findingId>`, `postmortem:<incidentId>`, `timeline:<entryId>`, `action-item:<id>`. */
+  /**
+   * `incident:<id>`, `finding:<findingId>`, `postmortem:<incidentId>`, `timeline:<entryId>`,
+   * `experiment:<incidentId>`, `experiment-observations:<incidentId>`, `action-item:<id>`.
+   */
   @PrimaryColumn('text')
   id!: string;
 

@@ -193,6 +193,41 @@ describeOnReadModelDatabases('search read model', (databases) => {
     expect(results(await search('walrus')).map(([kind]) => kind)).toEqual(['INCIDENT']);
   });
 
+  it('finds an experiment by its hypothesis, steady state and observations, and only by its latest plan', async () => {
+    const experiment = await bed.writer.reportIncident({
+      title: 'Game day: lose a replica',
+      kind: 'GAME_DAY',
+      severity: 'SEV4',
+      services: ['checkout'],
+      detectionSource: 'CHAOS_EXPERIMENT',
+      startedAt: '2026-03-01T10:00:00.000Z',
+    });
+    const plan = {
+      type: 'PlanExperiment' as const,
+      hypothesis: 'Checkout survives the loss of the capybara replica',
+      steadyState: 'p99 below 300 ms on the okapi dashboard',
+      blastRadius: ['checkout'],
+    };
+    await bed.writer.onIncident(experiment, plan);
+    await bed.writer.onIncident(experiment, {
+      ...plan,
+      hypothesis: 'Checkout survives the loss of the wombat replica',
+    });
+    await bed.writer.onIncident(experiment, {
+      type: 'ConcludeExperiment',
+      outcome: 'REFUTED',
+      observations: 'Failover stalled behind the narwhal lock',
+      concludedAt: '2026-03-01T11:00:00.000Z',
+    });
+    await project(bed.dataSource);
+    for (const query of ['wombat', 'okapi', 'narwhal']) {
+      const page = await search(query);
+      expect(results(page)).toEqual([['INCIDENT', experiment]]);
+      expect(page.hits[0].snippet).toContain(`<mark>${query}</mark>`);
+    }
+    expect(results(await search('capybara'))).toEqual([]);
+  });
+
   it('takes hostile text as plain words and never fails', async () => {
     await writeIncidents();
     await project(bed.dataSource);

@@ -154,10 +154,35 @@ function incidentDocumentChange(event: ProjectedIncidentEvent): DocumentChange |
     case 'PostmortemDueSet':
     case 'PostmortemOverdue':
       return undefined;
-    case 'ExperimentPlanned':
-    case 'ExperimentConcluded':
-      // Not in this read model yet: the learning-loop issue (16) adds the experiment, the deadline and the reminders.
-      return undefined;
+    case 'ExperimentPlanned': {
+      // A new plan replaces the document of the one before.
+      const { incidentId, hypothesis, steadyState } = event.data;
+      return {
+        revision,
+        write: {
+          id: `experiment:${incidentId}`,
+          resultKind: 'INCIDENT',
+          resultId: incidentId,
+          incidentId,
+          title: '',
+          body: indexableText(`${hypothesis}\n${steadyState}`),
+        },
+      };
+    }
+    case 'ExperimentConcluded': {
+      const { incidentId, observations } = event.data;
+      return {
+        revision,
+        write: {
+          id: `experiment-observations:${incidentId}`,
+          resultKind: 'INCIDENT',
+          resultId: incidentId,
+          incidentId,
+          title: '',
+          body: indexableText(observations),
+        },
+      };
+    }
     default:
       return assertNever(event);
   }

@@ -1,6 +1,7 @@
 import {
   DomainRuleError,
   EntityNotFoundError,
+  EXPERIMENT_OUTCOMES,
   FACTOR_CATEGORIES,
   FINDING_KINDS,
   type Milestone,
@@ -30,6 +31,8 @@ export type Random = ReturnType<typeof random>;
 export async function writeRandomly(writer: WriteSide, rnd: Random, count: number): Promise<number> {
   const incidents: Array<{ id: string; findings: number }> = [];
   const actionItems: string[] = [];
+  /** Incidents planned here (their experiment may be concluded already). */
+  const experiments: string[] = [];
   const minute = (m: number) => new Date(Date.parse('2026-02-01T00:00:00.000Z') + m * 60_000).toISOString();
   let refusals = 0;
   for (let i = 0; i < count; i++) {
@@ -81,11 +84,31 @@ export async function writeRandomly(writer: WriteSide, rnd: Random, count: numbe
           text: `Entry ${i}`,
         });
       } else if (roll === 7) {
-        await writer.onIncident(incident.id, {
-          type: 'PublishPostmortem',
-          summary: `PM ${i}`,
-          impact: 'Some impact',
-        });
+        if (rnd.chance(0.5))
+          await writer.onIncident(incident.id, {
+            type: 'PublishPostmortem',
+            summary: `PM ${i}`,
+            impact: 'Some impact',
+          });
+        // Experiments: refused on other kinds and after a conclusion, as the domain says; conclusions
+        // go mostly to incidents planned here, so that some are accepted.
+        else if (experiments.length === 0 || rnd.chance(0.5)) {
+          await writer.onIncident(incident.id, {
+            type: 'PlanExperiment',
+            hypothesis: `Hypothesis ${i}`,
+            steadyState: `Steady state ${i}`,
+            blastRadius: [rnd.pick(['checkout', 'search', 'payments'])],
+            abortConditions: rnd.chance(0.5) ? `Abort ${i}` : null,
+            plannedFor: rnd.chance(0.5) ? minute(rnd.int(3000)) : null,
+          });
+          experiments.push(incident.id);
+        } else
+          await writer.onIncident(rnd.chance(0.9) ? rnd.pick(experiments) : incident.id, {
+            type: 'ConcludeExperiment',
+            outcome: rnd.pick(EXPERIMENT_OUTCOMES),
+            observations: `Observations ${i}`,
+            concludedAt: minute(1000 + rnd.int(2000)),
+          });
       } else if (roll === 8) {
         if (rnd.chance(0.5))
           await writer.onIncident(incident.id, { type: 'ReopenIncident', reason: 'Came back' });

@@ -40,6 +40,14 @@ export async function insertIncident(target: Target, seed: IncidentSeed): Promis
     postmortemSummary: null,
     postmortemImpact: null,
     postmortemPublishedAt: null,
+    experimentHypothesis: null,
+    experimentSteadyState: null,
+    experimentBlastRadius: null,
+    experimentAbortConditions: null,
+    experimentPlannedFor: null,
+    experimentOutcome: null,
+    experimentObservations: null,
+    experimentConcludedAt: null,
     ...seed,
   };
   const manager = managerOf(target);
