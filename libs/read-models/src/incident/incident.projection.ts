@@ -228,11 +228,15 @@ class IncidentBatch {
         changes.postmortemImpact = event.data.impact;
         changes.postmortemPublishedAt = isoTime(event.data.publishedAt);
         break;
+      case 'PostmortemDueSet':
+        changes.postmortemDueAt = isoTime(event.data.dueAt);
+        break;
+      case 'PostmortemOverdue':
+        changes.postmortemOverdueFor = isoTime(event.data.dueAt);
+        break;
       case 'ExperimentPlanned':
       case 'ExperimentConcluded':
-      case 'PostmortemDueSet':
-      case 'PostmortemOverdue':
-        // Not in this read model yet: the learning-loop issue (16) adds the experiment, the deadline and the reminders.
+        // Not in this read model yet: the learning-loop issue (16) adds the experiment.
         break;
       default:
         return assertNever(event);
@@ -278,6 +282,8 @@ class IncidentBatch {
       postmortemSummary: null,
       postmortemImpact: null,
       postmortemPublishedAt: null,
+      postmortemDueAt: null,
+      postmortemOverdueFor: null,
     });
     this.changedIncidents.add(d.incidentId);
     this.replaceServices(d.incidentId, d.services);

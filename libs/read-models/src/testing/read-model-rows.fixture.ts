@@ -38,6 +38,8 @@ export async function insertIncident(target: Target, seed: IncidentSeed): Promis
     reportedAt: seed.startedAt,
     updatedAt: seed.startedAt,
     postmortemSummary: null,
+    postmortemDueAt: null,
+    postmortemOverdueFor: null,
     postmortemImpact: null,
     postmortemPublishedAt: null,
     ...seed,
@@ -98,6 +100,7 @@ export async function insertActionItem(target: Target, seed: ActionItemSeed): Pr
     dueDate: null,
     status: 'OPEN',
     completedAt: null,
+    overdueFor: null,
     updatedAt: seed.openedAt,
     ...seed,
   };
