@@ -47,7 +47,7 @@ async function lateIncidentWithItem(
     mutation('recordMilestone', 'RecordMilestoneInput', 'postmortemDueAt'),
     { input: { incidentId, milestone: 'RESOLVED', at: minutesAgo(9 * DAY_MINUTES) } },
   );
-  expect(Date.parse(recordMilestone.postmortemDueAt)).toBeLessThan(Date.now());
+  expect(Date.parse(recordMilestone.postmortemDueAt as string)).toBeLessThan(Date.now());
   const { openActionItem } = await graphql(
     service,
     mutation('openActionItem', 'OpenActionItemInput', 'id openedAt'),
@@ -89,12 +89,14 @@ async function remindersByStream(service: ServiceProcess): Promise<Map<string, s
       `,
       { filter: { types: ['PostmortemOverdue', 'ActionItemOverdue'] }, after },
     );
-    for (const { node } of events.edges) {
+    for (const { node } of events.edges as Array<{
+      node: { type: string; streamId: string; actor: string };
+    }>) {
       expect(node.actor).toBe('system');
       byStream.set(node.streamId, [...(byStream.get(node.streamId) ?? []), node.type]);
     }
     if (!events.pageInfo.hasNextPage) return byStream;
-    after = events.pageInfo.endCursor;
+    after = events.pageInfo.endCursor as string;
   }
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL responses are untyped JSON: the tests assert their shape. */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { ApiUnderTest } from './support/api-under-test';
 import {
@@ -93,14 +92,16 @@ describeOnReadModelBackends('postmortem deadlines and overdue reminders', (backe
   });
 
   it('sends each reminder once to a webhook and an events subscription, as actor system', async () => {
-    const webhook = (
+    const webhook: { secret: string } = (
       await api.data(
         'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id } } }',
         { input: { url: receiver.url, eventTypes: REMINDERS } },
       )
     ).createWebhook;
     const client = api.wsClient();
-    const live = new LiveSubscription<any>(
+    const live = new LiveSubscription<{
+      events: { id: string; type: string; streamId: string; actor: string; data: unknown };
+    }>(
       client,
       'subscription($filter: EventFilter) { events(filter: $filter) { id type streamId actor data } }',
       { filter: { types: REMINDERS } },
@@ -162,11 +163,11 @@ describeOnReadModelBackends('postmortem deadlines and overdue reminders', (backe
 
       expect(receiver.delivered).toHaveLength(2);
       const verifier = new StandardWebhook(webhook.secret);
-      const delivered = receiver.delivered.map((d) => verifier.verify(d.body, d.headers) as any);
+      const delivered = receiver.delivered.map((d) => verifier.verify(d.body, d.headers) as { type: string });
       expect(delivered.map((d) => d.type).sort()).toEqual(['ActionItemOverdue', 'PostmortemOverdue']);
 
       const inLog = await allEvents(api, { types: REMINDERS });
-      expect(inLog.map((e) => e.streamId).sort()).toEqual(
+      expect(inLog.map((e: { streamId: string }) => e.streamId).sort()).toEqual(
         [`action-item-${item.id}`, `incident-${late.id}`].sort(),
       );
       expect(live.values).toHaveLength(2);
