@@ -110,11 +110,13 @@ export class DeadlineWatcher implements OnApplicationBootstrap, OnApplicationShu
   private tick(): void {
     if (this.scanning || this.stopped) return;
     this.scanning = this.scan()
-      .catch((error: unknown) =>
+      .catch((error: unknown) => {
+        // A scan cut short by the shutdown (the database closing under it) is not worth a warning.
+        if (this.stopped) return;
         this.logger.warn(
           `A deadline scan failed (${error instanceof Error ? error.message : String(error)}); trying again in ${this.options.scanMs} ms.`,
-        ),
-      )
+        );
+      })
       .finally(() => (this.scanning = null));
   }
 
