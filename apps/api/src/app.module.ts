@@ -6,6 +6,7 @@ import { ActionItemsApiModule } from './action-items/action-items-api.module';
 import { AlertmanagerModule } from './alertmanager/alertmanager.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
@@ -53,6 +54,7 @@ export class AppModule {
           config.roles.has('webhooks'),
           metrics.observeWebhookDelivery,
         ),
+        DeadlinesModule.register(config.deadlines, config.roles.has('projector')),
         ...api,
         // Served by every process, whatever its KB_ROLES.
         MetricsModule.register(metrics, { key: config.metricsKey }),

@@ -297,6 +297,7 @@ describeOnReadModelBackends('incidents over GraphQL', (backend) => {
       'IncidentStatusChanged',
       'MilestoneRecorded',
       'IncidentStatusChanged',
+      'PostmortemDueSet',
       'TimelineEntryAdded',
       'FindingRecorded',
       'IncidentStatusChanged',

@@ -157,22 +157,26 @@ export function writeSideSuite(name: string, openHarness: () => Promise<WriteSid
         'IncidentStatusChanged',
         'MilestoneRecorded',
         'IncidentStatusChanged',
+        // A SEV2 incident resolved for the first time: the postmortem policy's deadline.
+        'PostmortemDueSet',
         'FindingRecorded',
         'IncidentStatusChanged',
         'PostmortemPublished',
         'IncidentStatusChanged',
       ]);
-      expect(closed.revision).toBe(8);
+      expect(closed.revision).toBe(9);
       for (const event of events) {
         expect(event.metadata).toMatchObject({ actor: caller.actor, correlationId: caller.correlationId });
         expect(Date.parse(event.metadata.occurredAt as string)).not.toBeNaN();
       }
-      expect(events[5].metadata.schemaVersion).toBe(2);
+      expect(events[6].metadata.schemaVersion).toBe(2);
       expect(events[0].metadata.schemaVersion).toBe(1);
-      // A status change names the event that caused it; a command's own event has no cause.
+      // A status change names the event that caused it, the deadline the resolution's status change;
+      // a command's own event has no cause.
       expect(events[2].metadata.causationId).toBe(events[1].id);
-      expect(events[6].metadata.causationId).toBe(events[5].id);
-      expect(events[8].metadata.causationId).toBe(events[7].id);
+      expect(events[5].metadata.causationId).toBe(events[4].id);
+      expect(events[7].metadata.causationId).toBe(events[6].id);
+      expect(events[9].metadata.causationId).toBe(events[8].id);
       expect(events[0].metadata.causationId).toBeNull();
     });
 

@@ -10,6 +10,7 @@ export * from './incident/incident.state';
 export * from './incident/incident.decider';
 export * from './incident/incident.catalogue';
 export * from './incident/incident.stream';
+export * from './incident/postmortem-policy';
 export * from './action-item/action-item.events';
 export * from './action-item/action-item.state';
 export * from './action-item/action-item.decider';

@@ -194,10 +194,12 @@ export class CommandExecutor {
     digest: string | undefined,
     now: Date,
   ): EventToAppend[] {
-    const ids = events.map((_, i) =>
-      context.idempotencyKey === undefined
-        ? randomUUID()
-        : nameBasedUuid(`${streamId}\n${context.actor}\n${context.idempotencyKey}\n${revision + 1 + i}`),
+    const ids = events.map((event, i) =>
+      context.eventIdOf
+        ? context.eventIdOf(event)
+        : context.idempotencyKey === undefined
+          ? randomUUID()
+          : nameBasedUuid(`${streamId}\n${context.actor}\n${context.idempotencyKey}\n${revision + 1 + i}`),
     );
     return events.map((event, i) => {
       const metadata: EventMetadata = {

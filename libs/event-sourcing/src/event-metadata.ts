@@ -9,6 +9,13 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** Optimistic concurrency asked for by the caller. */
   readonly expectedRevision?: number;
+  /**
+   * Ids derived from the decided events themselves, for a writer that may run in several processes
+   * at once (the deadline watcher): two that decide the same event at the same revision append the
+   * same id, and the store takes the second append as a no-op. Without it, ids are random (or from
+   * the idempotency key).
+   */
+  readonly eventIdOf?: (event: { readonly type: string; readonly data: unknown }) => string;
 }
 
 /** The metadata of every event this service writes (docs/architecture.md, "Streams and events"). */

@@ -40,3 +40,4 @@ export {
   SqliteReadError,
 } from './sqlite-reads/sqlite-read-pool';
 export * from './operations/alerting-counts.query';
+export * from './operations/deadline-candidates.query';

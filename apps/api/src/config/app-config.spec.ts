@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       requestBudget: { perSecond: 500, burst: 1000 },
       readiness: { maxProjectionLag: 1000 },
       shutdown: { drainMs: 5_000, timeoutMs: 10_000 },
+      deadlines: { postmortemPolicy: { SEV1: 5, SEV2: 5 }, scanMs: 60_000 },
     });
   });
 
@@ -264,6 +265,27 @@ describe('loadConfig', () => {
       "DATABASE_URL must be a PostgreSQL URL such as 'postgres://user@host:5432/db', not 'mysql://kb:***@db/kb'.",
     ]);
     expect(message).not.toMatch(/se@|cr\/et/);
+  });
+
+  it('reads the postmortem policy per severity and the deadline scan, and names the variable and rule of a bad one', () => {
+    expect(
+      loadConfig({ POSTMORTEM_DUE_DAYS_SEV1: '3', POSTMORTEM_DUE_DAYS_SEV2: '10', DEADLINE_SCAN_MS: '250' })
+        .deadlines,
+    ).toEqual({ postmortemPolicy: { SEV1: 3, SEV2: 10 }, scanMs: 250 });
+    expect(
+      configErrorOf({
+        POSTMORTEM_DUE_DAYS_SEV1: '0',
+        POSTMORTEM_DUE_DAYS_SEV2: '2.5',
+        DEADLINE_SCAN_MS: '10',
+      }).problems,
+    ).toEqual([
+      "POSTMORTEM_DUE_DAYS_SEV1 must be a whole number of days from 1 to 365 (a SEV1 incident's postmortem is due that long after it is resolved), not '0'.",
+      "POSTMORTEM_DUE_DAYS_SEV2 must be a whole number of days from 1 to 365 (a SEV2 incident's postmortem is due that long after it is resolved), not '2.5'.",
+      "DEADLINE_SCAN_MS must be a whole number of milliseconds from 100 to 3600000 (how often passed deadlines are looked for), not '10'.",
+    ]);
+    expect(configErrorOf({ POSTMORTEM_DUE_DAYS_SEV2: '366' }).problems[0]).toMatch(
+      /^POSTMORTEM_DUE_DAYS_SEV2 must be .* not '366'\.$/,
+    );
   });
 
   it('never repeats a bad KB_BOOTSTRAP_API_KEY, whatever the rule it breaks', () => {

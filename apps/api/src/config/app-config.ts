@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
 import { LAG_COUNT_LIMIT, type ReadModelDatabaseConfig } from '@kb/read-models';
+import { readDeadlineConfig, type DeadlineConfig } from '../deadlines/deadline-config';
 import { parseCorsOrigins } from '../http/cors';
 import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
 import { DEFAULT_REQUEST_BUDGET, type RequestBudgetConfig } from '../http/request-budget';
@@ -61,6 +62,8 @@ export interface AppConfig {
     /** READY_MAX_PROJECTION_LAG (default 1000): events a projection may be behind and still be ready. */
     readonly maxProjectionLag: number;
   };
+  /** The postmortem policy and the deadline watcher (docs/operations/deadlines.md). */
+  readonly deadlines: DeadlineConfig;
   /** What SIGTERM and SIGINT do (docs/operations/health-and-shutdown.md). */
   readonly shutdown: {
     /** SHUTDOWN_DRAIN_MS (default 5,000): after SIGTERM, serve on while readiness says 503. */
@@ -217,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `SHUTDOWN_DRAIN_MS (${drainMs}) must be below SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs}): the timeout counts from the signal, the drain included, and closing needs time after the drain.`,
     );
 
+  const deadlines = readDeadlineConfig(value, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -249,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requestBudget: perSecond === 0 ? null : { perSecond, burst },
     readiness: { maxProjectionLag },
     shutdown: { drainMs, timeoutMs: shutdownTimeoutMs },
+    deadlines,
   };
 }
 

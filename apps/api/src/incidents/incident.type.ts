@@ -86,6 +86,16 @@ export class Incident {
   postmortemImpact!: string | null;
   postmortemPublishedAt!: string | null;
 
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When the postmortem is due: set when a SEV1 or SEV2 incident of kind INCIDENT is first resolved, by the postmortem policy, and kept after publication; null when none is expected.',
+  })
+  postmortemDueAt!: string | null;
+
+  /** The deadline its overdue reminder was written for (the deadline watcher's bookkeeping). */
+  postmortemOverdueFor!: string | null;
+
   /** The experiment's columns, resolved as `experiment` (IncidentExperimentResolver). */
   experimentHypothesis!: string | null;
   experimentSteadyState!: string | null;

@@ -4,7 +4,6 @@ import type { DataSource } from 'typeorm';
 import { INCIDENT_KINDS, SEVERITIES } from '@kb/domain';
 import {
   alertingCounts,
-  POSTMORTEM_DUE_AFTER_MS,
   POSTMORTEM_SEVERITIES,
   Projector,
   type AlertingCounts,
@@ -117,7 +116,7 @@ export class ReadSideGauges {
     });
     new Gauge({
       name: 'kb_postmortems_overdue',
-      help: `Incidents of kind INCIDENT, SEV1 or SEV2, with no postmortem published ${POSTMORTEM_DUE_AFTER_MS / 86_400_000} days after they were resolved.`,
+      help: 'Incidents whose postmortem deadline (postmortemDueAt, set by the postmortem policy) has passed with no postmortem published, by severity.',
       labelNames: ['severity'] as const,
       registers,
       async collect() {

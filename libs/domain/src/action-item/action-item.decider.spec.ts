@@ -179,17 +179,25 @@ describe('action item rules', () => {
     spec.given([]).when(openCommand(overrides)).thenThrows(DomainRuleError, message);
   });
 
-  describe('OPEN → IN_PROGRESS → DONE', () => {
+  describe('OPEN → IN_PROGRESS → DONE, or OPEN → DONE at once', () => {
     it('starts an open item and completes a started one', () => {
       spec.given([opened]).when(transition('StartActionItem')).then([started]);
       spec.given([opened, started]).when(transition('CompleteActionItem')).then([completed]);
     });
 
-    it('refuses to complete an item that was not started', () => {
+    it('completes an item straight from OPEN, without marking it started', () => {
+      spec.given([opened]).when(transition('CompleteActionItem')).then([completed]);
+    });
+
+    it('refuses to complete an item that is DONE or WONT_DO', () => {
       spec
-        .given([opened])
+        .given([opened, completed])
         .when(transition('CompleteActionItem'))
-        .thenThrows(DomainRuleError, /complete only when IN_PROGRESS; it is OPEN/);
+        .thenThrows(DomainRuleError, /complete only when OPEN or IN_PROGRESS; it is DONE/);
+      spec
+        .given([opened, dropped])
+        .when(transition('CompleteActionItem'))
+        .thenThrows(DomainRuleError, /complete only when OPEN or IN_PROGRESS; it is WONT_DO/);
     });
 
     it('refuses to start an item twice', () => {
@@ -273,6 +281,86 @@ describe('action item rules', () => {
         .given([])
         .when({ type: 'UpdateActionItem', actionItemId: ITEM, title: 'x' })
         .thenThrows(EntityNotFoundError, ITEM);
+    });
+  });
+
+  describe('overdue reminders (the deadline watcher)', () => {
+    const overdue = { type: 'RecordActionItemOverdue', actionItemId: ITEM } as ActionItemCommand;
+    const afterDue = new Date('2026-03-15T00:00:00.001Z');
+    const reminder = (
+      status: 'OPEN' | 'IN_PROGRESS',
+      dueDate = '2026-03-15T00:00:00.000Z',
+    ): ActionItemEvent => ({
+      type: 'ActionItemOverdue',
+      data: { actionItemId: ITEM, incidentId: INCIDENT, dueDate, status },
+    });
+
+    it('records an OPEN or IN_PROGRESS item overdue once its due date has passed', () => {
+      spec
+        .given([opened])
+        .when(overdue, afterDue)
+        .then([reminder('OPEN')]);
+      spec
+        .given([opened, started])
+        .when(overdue, afterDue)
+        .then([reminder('IN_PROGRESS')]);
+    });
+
+    it('refuses before the due date has passed, and for an item without one', () => {
+      spec
+        .given([opened])
+        .when(overdue, new Date('2026-03-15T00:00:00.000Z'))
+        .thenThrows(DomainRuleError, /due at 2026-03-15T00:00:00.000Z; that has not passed yet/);
+      spec
+        .given([
+          opened,
+          { type: 'ActionItemUpdated', data: { actionItemId: ITEM, changes: { dueDate: null } } },
+        ])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /has no due date/);
+    });
+
+    it('refuses a DONE or WONT_DO item', () => {
+      spec
+        .given([opened, completed])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /it is DONE|is DONE/);
+      spec
+        .given([opened, dropped])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /is WONT_DO/);
+    });
+
+    it('refuses a second reminder for the same due date, even after a reopening', () => {
+      spec
+        .given([opened, reminder('OPEN')])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /already recorded overdue for its due date 2026-03-15T00:00:00.000Z/);
+      spec
+        .given([
+          opened,
+          reminder('OPEN'),
+          completed,
+          { type: 'ActionItemReopened', data: { actionItemId: ITEM, note: null } },
+        ])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /already recorded overdue/);
+    });
+
+    it('reminds again for a new due date that passes too', () => {
+      const later = '2026-03-20T00:00:00.000Z';
+      spec
+        .given([
+          opened,
+          reminder('OPEN'),
+          { type: 'ActionItemUpdated', data: { actionItemId: ITEM, changes: { dueDate: later } } },
+        ])
+        .when(overdue, new Date('2026-03-21T00:00:00.000Z'))
+        .then([reminder('OPEN', later)]);
+    });
+
+    it('of an item that does not exist say so', () => {
+      spec.given([]).when(overdue, afterDue).thenThrows(EntityNotFoundError, ITEM);
     });
   });
 });

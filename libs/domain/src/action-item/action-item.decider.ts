@@ -26,8 +26,9 @@ import type { ActionItemEvent, ActionItemUpdated } from './action-item.events';
 import type { ActionItemDetails, ActionItemState } from './action-item.state';
 
 /**
- * The commands of an action-item stream. OPEN → IN_PROGRESS → DONE; OPEN or IN_PROGRESS → WONT_DO
- * with a reason; DONE or WONT_DO → OPEN by reopening.
+ * The commands of an action-item stream. OPEN → IN_PROGRESS → DONE, or OPEN → DONE at once (a small
+ * fix is often closed without being marked started); OPEN or IN_PROGRESS → WONT_DO with a reason;
+ * DONE or WONT_DO → OPEN by reopening.
  */
 export type ActionItemCommand = { actionItemId: string } & (
   | {
@@ -62,6 +63,8 @@ export type ActionItemCommand = { actionItemId: string } & (
   | { type: 'CompleteActionItem'; note?: string | null }
   | { type: 'DropActionItem'; reason?: string | null }
   | { type: 'ReopenActionItem'; note?: string | null }
+  /** The deadline watcher's reminder: the due date passed while the item was OPEN or IN_PROGRESS. */
+  | { type: 'RecordActionItemOverdue' }
 );
 
 export function decideActionItem(
@@ -98,7 +101,7 @@ function decideChange(
         },
       ];
     case 'CompleteActionItem':
-      requireStatus(state, 'complete', ['IN_PROGRESS']);
+      requireStatus(state, 'complete', ['OPEN', 'IN_PROGRESS']);
       return [
         {
           type: 'ActionItemCompleted',
@@ -122,9 +125,35 @@ function decideChange(
           data: { actionItemId, note: checkOptionalFreeText('reason', command.note) },
         },
       ];
+    case 'RecordActionItemOverdue':
+      return overdue(state, now);
     default:
       return assertNever(command);
   }
+}
+
+/** Once per due date, and only once it has passed while the item is OPEN or IN_PROGRESS. */
+function overdue(state: ActionItemDetails, now: Date): ActionItemEvent[] {
+  const { dueDate, status } = state;
+  if (dueDate === null) throw new DomainRuleError(null, 'The action item has no due date.');
+  if (status !== 'OPEN' && status !== 'IN_PROGRESS')
+    throw new DomainRuleError(
+      null,
+      `The action item is ${status}: only an OPEN or IN_PROGRESS item is overdue.`,
+    );
+  if (state.overdueFor.includes(dueDate))
+    throw new DomainRuleError(
+      null,
+      `The action item was already recorded overdue for its due date ${dueDate}.`,
+    );
+  if (Date.parse(dueDate) >= now.getTime())
+    throw new DomainRuleError(null, `The action item is due at ${dueDate}; that has not passed yet.`);
+  return [
+    {
+      type: 'ActionItemOverdue',
+      data: { actionItemId: state.id, incidentId: state.incidentId, dueDate, status },
+    },
+  ];
 }
 
 function open(
@@ -200,7 +229,7 @@ function requireStatus(state: ActionItemDetails, action: string, allowed: readon
   if (!allowed.includes(state.status))
     throw new DomainRuleError(
       null,
-      `An action item can ${action} only when ${allowed.join(' or ')}; it is ${state.status} (OPEN → IN_PROGRESS → DONE, OPEN or IN_PROGRESS → WONT_DO, DONE or WONT_DO → OPEN).`,
+      `An action item can ${action} only when ${allowed.join(' or ')}; it is ${state.status} (OPEN → IN_PROGRESS → DONE, OPEN → DONE, OPEN or IN_PROGRESS → WONT_DO, DONE or WONT_DO → OPEN).`,
     );
 }
 

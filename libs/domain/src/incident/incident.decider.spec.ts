@@ -66,6 +66,17 @@ const resolved = [
   status('MITIGATED', 'RESOLVED'),
 ];
 
+/** The postmortem policy's deadline, `days` after `resolvedAt`. */
+const dueSet = (resolvedAt: string, days: number): IncidentEvent => ({
+  type: 'PostmortemDueSet',
+  data: {
+    incidentId: ID,
+    dueAt: new Date(Date.parse(resolvedAt) + days * 86_400_000).toISOString(),
+    resolvedAt,
+    policyDays: days,
+  },
+});
+
 const cmd = <T extends IncidentCommand['type']>(
   type: T,
   fields: Omit<Extract<IncidentCommand, { type: T }>, 'type' | 'incidentId'>,
@@ -226,7 +237,7 @@ describe('incident rules', () => {
       spec
         .given([reported])
         .when(cmd('RecordMilestone', { milestone: 'RESOLVED', at: at('11:00') }))
-        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED')]);
+        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED'), dueSet(at('11:00'), 5)]);
     });
 
     it('milestones never move an incident back: a correction in IN_REVIEW keeps the status', () => {
@@ -842,6 +853,139 @@ describe('incident rules', () => {
           .when(cmd('ReviseIncident', { severity: 'SEV2' }))
           .then([]);
       });
+    });
+  });
+
+  describe('the postmortem policy', () => {
+    const policy = { SEV1: 3, SEV2: 7 };
+    const resolve = (time = at('11:00')) =>
+      cmd('RecordMilestone', { milestone: 'RESOLVED', at: time, postmortemPolicy: policy });
+    const reportedAs = (kind: string, severity: string) =>
+      ({ ...reported, data: { ...reported.data, kind, severity } }) as IncidentEvent;
+
+    it("sets the deadline when a SEV1 or SEV2 INCIDENT is first resolved: resolvedAt plus the policy's days for its severity", () => {
+      spec
+        .given([reportedAs('INCIDENT', 'SEV1')])
+        .when(resolve())
+        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED'), dueSet(at('11:00'), 3)]);
+      spec
+        .given([reported, milestone('MITIGATED', at('10:20')), status('OPEN', 'MITIGATED')])
+        .when(resolve())
+        .then([milestone('RESOLVED', at('11:00')), status('MITIGATED', 'RESOLVED'), dueSet(at('11:00'), 7)]);
+    });
+
+    it('uses the default policy (5 days) when the command carries none', () => {
+      spec
+        .given([reported])
+        .when(cmd('RecordMilestone', { milestone: 'RESOLVED', at: at('11:00') }))
+        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED'), dueSet(at('11:00'), 5)]);
+    });
+
+    it.each([
+      ['INCIDENT', 'SEV3'],
+      ['INCIDENT', 'SEV5'],
+      ['NEAR_MISS', 'SEV1'],
+      ['CHAOS_EXPERIMENT', 'SEV2'],
+      ['GAME_DAY', 'SEV1'],
+    ])('expects no postmortem of a %s of %s', (kind, severity) => {
+      spec
+        .given([reportedAs(kind, severity)])
+        .when(resolve())
+        .then([milestone('RESOLVED', at('11:00')), status('OPEN', 'RESOLVED')]);
+    });
+
+    it('does not move the deadline when the resolution time is corrected, nor set one again after a reopening', () => {
+      const first = [
+        reported,
+        milestone('RESOLVED', at('11:00')),
+        status('OPEN', 'RESOLVED'),
+        dueSet(at('11:00'), 5),
+      ];
+      spec
+        .given(first)
+        .when(resolve(at('11:30')))
+        .then([milestone('RESOLVED', at('11:30'), at('11:00'))]);
+      const reopened: IncidentEvent = {
+        type: 'IncidentReopened',
+        data: { incidentId: ID, reason: 'The fix did not hold', previousStatus: 'RESOLVED' },
+      };
+      spec
+        .given([...first, reopened])
+        .when(resolve(at('11:45')))
+        .then([milestone('RESOLVED', at('11:45'), at('11:00')), status('OPEN', 'RESOLVED')]);
+    });
+
+    it('sets none when a SEV3 resolved first is raised to SEV1 later: only the first resolution counts', () => {
+      spec
+        .given([
+          reportedAs('INCIDENT', 'SEV3'),
+          milestone('RESOLVED', at('11:00')),
+          status('OPEN', 'RESOLVED'),
+          { type: 'IncidentRevised', data: { incidentId: ID, changes: { severity: 'SEV1' } } },
+        ])
+        .when(resolve(at('11:30')))
+        .then([milestone('RESOLVED', at('11:30'), at('11:00'))]);
+    });
+  });
+
+  describe('postmortem overdue reminders (the deadline watcher)', () => {
+    const overdue = cmd('RecordPostmortemOverdue', {});
+    const dueAt = '2026-03-06T11:00:00.000Z';
+    const withDeadline = [
+      reported,
+      milestone('RESOLVED', at('11:00')),
+      status('OPEN', 'RESOLVED'),
+      dueSet(at('11:00'), 5),
+    ];
+    const reminder: IncidentEvent = { type: 'PostmortemOverdue', data: { incidentId: ID, dueAt } };
+    const afterDue = new Date('2026-03-06T11:00:00.001Z');
+
+    it('records the reminder once the deadline has passed with no postmortem', () => {
+      spec.given(withDeadline).when(overdue, afterDue).then([reminder]);
+    });
+
+    it('refuses before the deadline, without a deadline, and once a postmortem is published', () => {
+      spec
+        .given(withDeadline)
+        .when(overdue, new Date(dueAt))
+        .thenThrows(DomainRuleError, /due at 2026-03-06T11:00:00.000Z; that has not passed yet/);
+      spec
+        .given([reported])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /no postmortem deadline/);
+      spec
+        .given([
+          ...withDeadline,
+          finding(1),
+          status('RESOLVED', 'IN_REVIEW'),
+          {
+            type: 'PostmortemPublished',
+            data: { incidentId: ID, summary: 's', impact: 'i', publishedAt: '2026-03-05T09:00:00.000Z' },
+          },
+          status('IN_REVIEW', 'CLOSED'),
+        ])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /postmortem was published/);
+    });
+
+    it('refuses a second reminder for the same deadline', () => {
+      spec
+        .given([...withDeadline, reminder])
+        .when(overdue, afterDue)
+        .thenThrows(DomainRuleError, /already recorded overdue for its deadline 2026-03-06T11:00:00.000Z/);
+    });
+
+    it('still reminds of a reopened incident: its deadline stands', () => {
+      spec
+        .given([
+          ...withDeadline,
+          {
+            type: 'IncidentReopened',
+            data: { incidentId: ID, reason: 'The fix did not hold', previousStatus: 'RESOLVED' },
+          },
+        ])
+        .when(overdue, afterDue)
+        .then([reminder]);
     });
   });
 });

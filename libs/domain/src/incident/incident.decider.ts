@@ -47,6 +47,12 @@ import type {
 } from './incident.events';
 import { findingIdOf, incidentIdOfFinding, timelineEntryIdOf } from './incident.ids';
 import type { IncidentDetails, IncidentState } from './incident.state';
+import {
+  DEFAULT_POSTMORTEM_POLICY,
+  postmortemDueAt,
+  postmortemPolicyDays,
+  type PostmortemPolicy,
+} from './postmortem-policy';
 
 /**
  * The commands of an incident stream. Inputs arrive as the API received them (strings for enums and
@@ -76,7 +82,16 @@ export type IncidentCommand = { incidentId: string } & (
       detectionSource?: string | null;
       startedAt?: string | null;
     }
-  | { type: 'RecordMilestone'; milestone: string; at: string }
+  | {
+      type: 'RecordMilestone';
+      milestone: string;
+      at: string;
+      /**
+       * The deployment's postmortem policy, filled by the write path from its configuration (never
+       * by the caller); the default one when absent.
+       */
+      postmortemPolicy?: PostmortemPolicy | null;
+    }
   | { type: 'ReopenIncident'; reason: string }
   | { type: 'AddTimelineEntry'; at: string; text: string }
   | { type: 'RecordFinding'; kind: string; category?: string | null; description: string }
@@ -105,6 +120,8 @@ export type IncidentCommand = { incidentId: string } & (
       plannedFor?: string | null;
     }
   | { type: 'ConcludeExperiment'; outcome: string; observations: string; concludedAt: string }
+  /** The deadline watcher's reminder: the postmortem's deadline passed with none published. */
+  | { type: 'RecordPostmortemOverdue' }
 );
 
 export function decideIncident(command: IncidentCommand, state: IncidentState, now: Date): IncidentEvent[] {
@@ -180,6 +197,8 @@ function decideChange(
       return planExperiment(command, state);
     case 'ConcludeExperiment':
       return concludeExperiment(command, state, now);
+    case 'RecordPostmortemOverdue':
+      return postmortemOverdue(state, now);
     default:
       return assertNever(command);
   }
@@ -268,7 +287,38 @@ function recordMilestone(
   ];
   const to = statusAfterMilestone(state.status, milestone);
   if (to !== state.status) events.push(statusChange(state, to));
+  // The postmortem policy: a deadline when the incident is first resolved, never moved afterwards
+  // (a corrected resolution time, a reopening or a new severity leave it as it was set).
+  const days = postmortemPolicyDays(
+    command.postmortemPolicy ?? DEFAULT_POSTMORTEM_POLICY,
+    state.kind,
+    state.severity,
+  );
+  if (
+    milestone === 'RESOLVED' &&
+    state.milestones.RESOLVED === null &&
+    state.postmortemDueAt === null &&
+    days !== null
+  )
+    events.push({
+      type: 'PostmortemDueSet',
+      data: { incidentId: state.id, dueAt: postmortemDueAt(at, days), resolvedAt: at, policyDays: days },
+    });
   return events;
+}
+
+/** Once per deadline, and only once it has passed with no postmortem published. */
+function postmortemOverdue(state: IncidentDetails, now: Date): IncidentEvent[] {
+  const dueAt = state.postmortemDueAt;
+  if (dueAt === null)
+    throw new DomainRuleError(null, 'The incident has no postmortem deadline: no postmortem is expected.');
+  if (state.postmortemPublishedAt !== null)
+    throw new DomainRuleError(null, `The postmortem was published (${state.postmortemPublishedAt}).`);
+  if (state.postmortemOverdueFor.includes(dueAt))
+    throw new DomainRuleError(null, `The postmortem was already recorded overdue for its deadline ${dueAt}.`);
+  if (Date.parse(dueAt) >= now.getTime())
+    throw new DomainRuleError(null, `The postmortem is due at ${dueAt}; that has not passed yet.`);
+  return [{ type: 'PostmortemOverdue', data: { incidentId: state.id, dueAt } }];
 }
 
 /** Milestones move an incident forward, never back: MITIGATED from OPEN, RESOLVED from OPEN or MITIGATED. */

@@ -10,6 +10,7 @@ export const incidentStream: StreamDefinition<IncidentCommand, IncidentEvent, In
   initialState: initialIncidentState,
   evolve: evolveIncident,
   decide: decideIncident,
-  // A status change is caused by the milestone, finding, postmortem or experiment conclusion before it.
-  causedByPrevious: (event) => event.type === 'IncidentStatusChanged',
+  // A status change is caused by the milestone, finding, postmortem or experiment conclusion before
+  // it; the postmortem's deadline by the resolution before it.
+  causedByPrevious: (event) => event.type === 'IncidentStatusChanged' || event.type === 'PostmortemDueSet',
 };

@@ -47,6 +47,10 @@ export class ActionItemRow {
   @Column('text', { name: 'completed_at', nullable: true })
   completedAt!: string | null;
 
+  /** The due date an ActionItemOverdue reminder was last written for. */
+  @Column('text', { name: 'overdue_for', nullable: true })
+  overdueFor!: string | null;
+
   /** recordedAt of the last event applied. */
   @Column('text', { name: 'updated_at' })
   updatedAt!: string;

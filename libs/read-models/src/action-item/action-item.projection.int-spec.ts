@@ -77,6 +77,7 @@ describeOnReadModelDatabases('action-item read model', (databases) => {
       status: 'DONE',
       openedAt: opened.openedAt,
       completedAt: completed.completedAt,
+      overdueFor: null,
       updatedAt: alertEvents[3].recordedAt.toISOString(),
     });
     expect(await bed.dataSource.manager.findOneByOrFail(ActionItemRow, { id: review })).toMatchObject({

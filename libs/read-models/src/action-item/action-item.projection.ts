@@ -71,6 +71,7 @@ function applyEvent(items: Map<string, ActionItemRow>, event: ProjectedActionIte
       status: 'OPEN',
       openedAt: isoTime(d.openedAt),
       completedAt: null,
+      overdueFor: null,
       updatedAt: event.recordedAt,
     });
     return true;
@@ -104,8 +105,9 @@ function applyEvent(items: Map<string, ActionItemRow>, event: ProjectedActionIte
       changes.completedAt = null;
       break;
     case 'ActionItemOverdue':
-      // A reminder: `overdue` is computed from the due date and the status, nothing to change.
-      return false;
+      // `overdue` is computed from the due date and the status; this only says the reminder was written.
+      changes.overdueFor = isoTime(event.data.dueDate);
+      break;
     default:
       return assertNever(event);
   }

@@ -108,6 +108,14 @@ export class IncidentRow {
 
   @Column('text', { name: 'experiment_concluded_at', nullable: true })
   experimentConcludedAt!: string | null;
+
+  /** The postmortem policy's deadline (PostmortemDueSet); null when no postmortem is expected. */
+  @Column('text', { name: 'postmortem_due_at', nullable: true })
+  postmortemDueAt!: string | null;
+
+  /** The deadline a PostmortemOverdue reminder was written for (the deadline watcher's candidates have none). */
+  @Column('text', { name: 'postmortem_overdue_for', nullable: true })
+  postmortemOverdueFor!: string | null;
 }
 
 @Entity('incident_services')

@@ -144,6 +144,9 @@ describeOnReadModelDatabases('incident read model', (databases) => {
       experimentOutcome: null,
       experimentObservations: null,
       experimentConcludedAt: null,
+      // Resolved as SEV1 (revised from SEV2 before): the default policy's 5 days.
+      postmortemDueAt: '2026-03-06T10:55:00.000Z',
+      postmortemOverdueFor: null,
     });
     expect(await bed.dataSource.manager.findBy(IncidentServiceRow, { incidentId: id })).toEqual(
       expect.arrayContaining([

@@ -239,6 +239,12 @@ class IncidentBatch {
         changes.postmortemImpact = event.data.impact;
         changes.postmortemPublishedAt = isoTime(event.data.publishedAt);
         break;
+      case 'PostmortemDueSet':
+        changes.postmortemDueAt = isoTime(event.data.dueAt);
+        break;
+      case 'PostmortemOverdue':
+        changes.postmortemOverdueFor = isoTime(event.data.dueAt);
+        break;
       case 'ExperimentPlanned':
         // A new plan replaces the whole plan (the decider refuses one after the conclusion).
         changes.experimentHypothesis = event.data.hypothesis;
@@ -251,10 +257,6 @@ class IncidentBatch {
         changes.experimentOutcome = event.data.outcome;
         changes.experimentObservations = event.data.observations;
         changes.experimentConcludedAt = isoTime(event.data.concludedAt);
-        break;
-      case 'PostmortemDueSet':
-      case 'PostmortemOverdue':
-        // Not in this read model yet: the learning-loop issue (16) adds the deadline and the reminders.
         break;
       default:
         return assertNever(event);
@@ -301,6 +303,8 @@ class IncidentBatch {
       postmortemImpact: null,
       postmortemPublishedAt: null,
       ...NO_EXPERIMENT,
+      postmortemDueAt: null,
+      postmortemOverdueFor: null,
     });
     this.changedIncidents.add(d.incidentId);
     this.replaceServices(d.incidentId, d.services);

@@ -13,6 +13,7 @@ import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-ti
 import { RecurrencePairNames1767226800000 } from './1767226800000-recurrence-pair-names.migration';
 import { SearchResultIndex1767226900000 } from './1767226900000-search-result-index.migration';
 import { WebhookDeliveries1767227000000 } from './1767227000000-webhook-deliveries.migration';
+import { Deadlines1767227100000 } from './1767227100000-deadlines.migration';
 import { IncidentExperiments1767227150000 } from './1767227150000-incident-experiments.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
@@ -32,5 +33,6 @@ export const READ_MODEL_MIGRATIONS = [
   RecurrencePairNames1767226800000,
   SearchResultIndex1767226900000,
   WebhookDeliveries1767227000000,
+  Deadlines1767227100000,
   IncidentExperiments1767227150000,
 ];

@@ -10,19 +10,15 @@ export const UNRESOLVED_INCIDENT_STATUSES: readonly IncidentStatus[] = ['OPEN', 
 /** The postmortem policy's scope (the contract's "major incidents"): kind INCIDENT, SEV1 or SEV2. */
 export const POSTMORTEM_SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2'];
 
-/**
- * How long after resolution a major incident's postmortem is due. The contract sets postmortemDueAt
- * "by the postmortem policy" when the incident is resolved; the read model keeps no due date yet, so
- * it is the resolution milestone plus this.
- */
-export const POSTMORTEM_DUE_AFTER_MS = 7 * 24 * 60 * 60_000;
-
 /** What teams alert on, counted now: never per person (no assignee, no actor). */
 export interface AlertingCounts {
   readonly unresolvedIncidents: ReadonlyArray<{ severity: Severity; kind: IncidentKind; count: number }>;
   /** Overdue as the contract's ActionItem.overdue: due date before `now`, OPEN or IN_PROGRESS. */
   readonly overdueActionItems: ReadonlyArray<{ ownerTeam: string; count: number }>;
-  /** Major incidents resolved more than POSTMORTEM_DUE_AFTER_MS before `now`, with no postmortem. */
+  /**
+   * Incidents whose postmortem deadline (postmortemDueAt, set by the postmortem policy) is before
+   * `now`, with no postmortem published: what the deadline watcher reminds of.
+   */
   readonly overduePostmortems: ReadonlyArray<{ severity: Severity; count: number }>;
 }
 
@@ -30,7 +26,6 @@ export interface AlertingCounts {
 export async function alertingCounts(queryable: ReadModelQueryable, now: Date): Promise<AlertingCounts> {
   const manager = managerOf(queryable);
   const nowText = now.toISOString();
-  const dueBefore = new Date(now.getTime() - POSTMORTEM_DUE_AFTER_MS).toISOString();
   const [incidents, actionItems, postmortems] = await Promise.all([
     manager
       .createQueryBuilder(IncidentRow, 'i')
@@ -55,10 +50,7 @@ export async function alertingCounts(queryable: ReadModelQueryable, now: Date): 
       .createQueryBuilder(IncidentRow, 'i')
       .select('i.severity', 'severity')
       .addSelect('COUNT(*)', 'count')
-      .where("i.kind = 'INCIDENT' AND i.severity IN (:...severities)", {
-        severities: [...POSTMORTEM_SEVERITIES],
-      })
-      .andWhere('i.resolved_at IS NOT NULL AND i.resolved_at < :dueBefore', { dueBefore })
+      .where('i.postmortem_due_at IS NOT NULL AND i.postmortem_due_at < :now', { now: nowText })
       .andWhere('i.postmortem_published_at IS NULL')
       .groupBy('i.severity')
       .getRawMany<{ severity: Severity; count: string | number }>(),

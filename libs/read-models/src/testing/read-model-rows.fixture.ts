@@ -38,6 +38,8 @@ export async function insertIncident(target: Target, seed: IncidentSeed): Promis
     reportedAt: seed.startedAt,
     updatedAt: seed.startedAt,
     postmortemSummary: null,
+    postmortemDueAt: null,
+    postmortemOverdueFor: null,
     postmortemImpact: null,
     postmortemPublishedAt: null,
     experimentHypothesis: null,
@@ -106,6 +108,7 @@ export async function insertActionItem(target: Target, seed: ActionItemSeed): Pr
     dueDate: null,
     status: 'OPEN',
     completedAt: null,
+    overdueFor: null,
     updatedAt: seed.openedAt,
     ...seed,
   };

@@ -1,6 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
 import { fieldsOf } from '@kb/event-sourcing';
-import type { Milestone } from '@kb/domain';
+import type { Milestone, PostmortemPolicy } from '@kb/domain';
+import { POSTMORTEM_POLICY } from '../../deadlines/deadlines.module';
 import { callerOf, type ApiContext } from '../../graphql/api-context';
 import { MilestoneEnum } from '../../graphql/enums';
 import { Allow } from '../../graphql/roles.guard';
@@ -24,7 +26,10 @@ export class RecordMilestoneInput extends WriteOptionsInput implements IncidentI
 
 @Resolver()
 export class RecordMilestoneResolver {
-  constructor(private readonly incidents: IncidentReadBack) {}
+  constructor(
+    private readonly incidents: IncidentReadBack,
+    @Inject(POSTMORTEM_POLICY) private readonly postmortemPolicy: PostmortemPolicy,
+  ) {}
 
   @Allow('CONTRIBUTOR')
   @Mutation(() => Incident, {
@@ -36,7 +41,12 @@ export class RecordMilestoneResolver {
     @Context() context: ApiContext,
   ): Promise<Incident> {
     return this.incidents.incident(
-      incidentWrite({ type: 'RecordMilestone', ...fieldsOf(input) }, callerOf(context), input),
+      // The deployment's postmortem policy rides along: a first RESOLVED may set the deadline.
+      incidentWrite(
+        { type: 'RecordMilestone', ...fieldsOf(input), postmortemPolicy: this.postmortemPolicy },
+        callerOf(context),
+        input,
+      ),
     );
   }
 }

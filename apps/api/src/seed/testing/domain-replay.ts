@@ -186,7 +186,9 @@ function decisions(
       throw new Error(`${where}: schemaVersion ${metadata.schemaVersion}, not ${versions[event.type]}`);
     const previous = result[result.length - 1];
     if (previous && metadata.occurredAt < previous.at) throw new Error(`${where}: occurredAt goes back`);
-    const expectedCause = event.type === 'IncidentStatusChanged' ? events[i - 1]?.id : null;
+    // As the stream definitions say (causedByPrevious): a status change, and a postmortem's deadline.
+    const causedByPrevious = event.type === 'IncidentStatusChanged' || event.type === 'PostmortemDueSet';
+    const expectedCause = causedByPrevious ? events[i - 1]?.id : null;
     if (metadata.causationId !== expectedCause)
       throw new Error(`${where}: causationId ${metadata.causationId}, expected ${expectedCause}`);
     if (previous?.correlationId === metadata.correlationId) {
