@@ -13,7 +13,11 @@ const FEB = '2026-02-01T00:00:00.000Z';
 const MAR = '2026-03-01T00:00:00.000Z';
 
 /** A point with every count 0 and every rate null, then the figures given. */
-const point = (bucketStart: string, key: string | null, figures: Partial<LearningPoint> = {}): LearningPoint => ({
+const point = (
+  bucketStart: string,
+  key: string | null,
+  figures: Partial<LearningPoint> = {},
+): LearningPoint => ({
   bucketStart,
   key,
   incidents: 0,
@@ -291,9 +295,7 @@ describeOnReadModelDatabases('learning', (databases) => {
         onTimeActionItemRate: 0.5,
       }),
     ]);
-    expect(
-      await learning(ds, byMonth(asOf, { to: FEB, filter: { severities: ['SEV1'] } })),
-    ).toEqual([
+    expect(await learning(ds, byMonth(asOf, { to: FEB, filter: { severities: ['SEV1'] } }))).toEqual([
       point(JAN, null, {
         incidents: 2,
         nearMissRatio: 0,

@@ -59,7 +59,10 @@ interface Sums {
  * (learning index), and the action items' from the versions valid at asOf, each finding its incident
  * by (started_at, incident_id) in the same index. Throws InvalidQueryArgumentError on a bad input.
  */
-export async function learning(queryable: ReadModelQueryable, input: LearningInput): Promise<LearningPoint[]> {
+export async function learning(
+  queryable: ReadModelQueryable,
+  input: LearningInput,
+): Promise<LearningPoint[]> {
   const args = checkLearningInput(input);
   const postgres = managerOf(queryable).connection.options.type === 'postgres';
   const sums = new Map<number, Map<string | null, Sums>>();
@@ -74,7 +77,11 @@ export async function learning(queryable: ReadModelQueryable, input: LearningInp
     for (const start of bucketStarts(args.fromMs, args.toMs, args.bucket)) at(start, null);
 
   const incidents = incidentStatement(args, postgres);
-  for (const row of await runReportSql<Record<string, unknown>>(queryable, incidents.sql, incidents.parameters)) {
+  for (const row of await runReportSql<Record<string, unknown>>(
+    queryable,
+    incidents.sql,
+    incidents.parameters,
+  )) {
     const s = at(incidents.startOf(row.bucket as string | number), keyValue(row.group_key));
     s.incidents += integerOf(row.incidents);
     s.nearMisses += integerOf(row.near_misses);
@@ -85,7 +92,8 @@ export async function learning(queryable: ReadModelQueryable, input: LearningInp
     s.published += integerOf(row.published);
     s.overdue += integerOf(row.overdue);
     const days = row.to_postmortem;
-    if (typeof days === 'string') for (const ms of JSON.parse(days) as unknown[]) s.daysToPostmortem.push(Number(ms));
+    if (typeof days === 'string')
+      for (const ms of JSON.parse(days) as unknown[]) s.daysToPostmortem.push(Number(ms));
   }
   const items = itemStatement(args);
   for (const row of await runReportSql<Record<string, unknown>>(queryable, items.sql, items.parameters)) {

@@ -74,7 +74,10 @@ export class DatedEvents {
 
   /** The RESOLVED milestone at `at`, and the postmortem deadline the policy sets then (when given). */
   async resolve(incidentId: string, at: string, postmortemDueAt?: string): Promise<void> {
-    await this.onIncident({ type: 'MilestoneRecorded', data: { incidentId, milestone: 'RESOLVED', at, previousAt: null } }, at);
+    await this.onIncident(
+      { type: 'MilestoneRecorded', data: { incidentId, milestone: 'RESOLVED', at, previousAt: null } },
+      at,
+    );
     if (postmortemDueAt === undefined) return;
     const policyDays = (Date.parse(postmortemDueAt) - Date.parse(at)) / 86_400_000;
     await this.onIncident(
@@ -118,7 +121,12 @@ export class DatedEvents {
     await this.onIncident(
       {
         type: 'ExperimentConcluded',
-        data: { incidentId, outcome: conclusion.outcome, observations: 'Observed.', concludedAt: conclusion.at },
+        data: {
+          incidentId,
+          outcome: conclusion.outcome,
+          observations: 'Observed.',
+          concludedAt: conclusion.at,
+        },
       },
       conclusion.at,
     );
