@@ -64,7 +64,7 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     await events.publishPostmortem('major', '2026-03-04T09:00:00.000Z');
     // Reopened and published again: the first publication stands.
     await events.onIncident(
-      { type: 'IncidentReopened', data: { incidentId: 'major', reason: 'Again' } },
+      { type: 'IncidentReopened', data: { incidentId: 'major', reason: 'Again', previousStatus: 'CLOSED' } },
       '2026-03-05T00:00:00Z',
     );
     await events.publishPostmortem('major', '2026-03-09T09:00:00.000Z');
