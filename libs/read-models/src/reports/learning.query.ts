@@ -68,7 +68,7 @@ export async function learning(
   const sums = new Map<number, Map<string | null, Sums>>();
   const at = (start: number, key: string | null): Sums => {
     let keys = sums.get(start);
-    if (!keys) sums.set(start, (keys = new Map()));
+    if (!keys) sums.set(start, (keys = new Map<string | null, Sums>()));
     let s = keys.get(key);
     if (!s) keys.set(key, (s = emptySums()));
     return s;
