@@ -7,8 +7,10 @@ import { emptyProjection } from './empty-projection';
  *
  * - incident_facts gets the first postmortem's publication, the postmortem deadline and the
  *   experiment's outcome and conclusion time, and an index by (started_at, incident_id) that covers
- *   every column the report reads, so its incident statement is one index range and its action-item
- *   statement finds each item's incident by (started_at, incident_id) in the same index;
+ *   every column the report reads, so its incident statement is one index range; and one by
+ *   (incident_id, started_at) with the columns its action-item statement reads of each item's
+ *   incident (SQLite looked them up in the table through the uncovered (incident_id, started_at)
+ *   index: three times slower at 100,000 incidents; PostgreSQL reads a range of the first);
  * - action_item_status_history gets completed_at on DONE versions (compared with due_date as text),
  *   and its period index carries it, so "done by the due date, as of asOf" reads no table row.
  *
@@ -44,6 +46,8 @@ export class LearningFacts1767227700000 implements MigrationInterface {
       `CREATE INDEX incident_facts_learning_idx ON incident_facts (started_at, incident_id, kind, severity,
         started_at_ms, resolved_at_ms, postmortem_published_at_ms, postmortem_due_at_ms,
         experiment_outcome, experiment_concluded_at_ms, detection_source, status)`,
+      `CREATE INDEX incident_facts_learning_incident_idx ON incident_facts (incident_id, started_at, kind,
+        severity, started_at_ms, detection_source, status)`,
       `ALTER TABLE action_item_status_history ADD COLUMN completed_at ${text}`,
       'DROP INDEX action_item_status_history_period_idx',
       `CREATE INDEX action_item_status_history_period_idx ON action_item_status_history
@@ -60,6 +64,7 @@ export class LearningFacts1767227700000 implements MigrationInterface {
         (to_at, incident_started_at, from_at, status, due_date, closed_after_ms, owner_team, priority, type,
          incident_id)`,
       'ALTER TABLE action_item_status_history DROP COLUMN completed_at',
+      'DROP INDEX incident_facts_learning_incident_idx',
       'DROP INDEX incident_facts_learning_idx',
       'ALTER TABLE incident_facts DROP COLUMN experiment_concluded_at_ms',
       'ALTER TABLE incident_facts DROP COLUMN experiment_outcome',

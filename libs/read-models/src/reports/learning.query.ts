@@ -55,9 +55,10 @@ interface Sums {
  * zeros when empty; by SERVICE (an incident under each of its services), SEVERITY or KIND: the
  * (bucket, key) pairs with incidents of any kind. Ordered by bucketStart, then key.
  *
- * Two statements, each a range of a covering index: the incidents' figures from incident_facts
- * (learning index), and the action items' from the versions valid at asOf, each finding its incident
- * by (started_at, incident_id) in the same index. Throws InvalidQueryArgumentError on a bad input.
+ * Two statements over covering indexes: the incidents' figures from a range of incident_facts'
+ * learning index, and the action items' from the versions valid at asOf, each joined to its incident's
+ * fact row by (started_at, incident_id) (see the LearningFacts migration for the indexes). Throws
+ * InvalidQueryArgumentError on a bad input.
  */
 export async function learning(
   queryable: ReadModelQueryable,
@@ -205,6 +206,10 @@ function itemStatement(args: CheckedLearning): Statement {
       'h.to_at > :asOf',
       'h.incident_started_at >= :from',
       'h.incident_started_at < :to',
+      // The same range on the fact rows (equal through the join), so a planner that hashes the
+      // join reads a range of the learning index rather than every fact row.
+      'f.started_at >= :from',
+      'f.started_at < :to',
       ...filter,
     ].join(' AND ')}`;
   const bucket = bucketKey(args.bucket, { startedAt: 'v.started_at', startedAtMs: 'v.started_at_ms' });
