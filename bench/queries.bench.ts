@@ -105,6 +105,13 @@ const REPORTS: ReadonlyArray<{ name: string; query: string; variables: Record<st
     variables: { input: YEAR },
   },
   {
+    name: 'learning NONE by MONTH',
+    query: `query($input: LearningInput!) { learning(input: $input) { bucketStart key incidents nearMisses
+      nearMissRatio experiments refutedRate postmortemRate medianDaysToPostmortem overduePostmortems
+      actionItemRate onTimeActionItemRate } }`,
+    variables: { input: { ...YEAR, bucket: 'MONTH', groupBy: 'NONE', asOf: YEAR.to } },
+  },
+  {
     // Beyond the targets: the 50 largest clusters of a year hold tens of thousands of incidents.
     name: 'recurrence with the clusters incidents',
     query: `query($input: PeriodInput!) { recurrence(input: $input) {

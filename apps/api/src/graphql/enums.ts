@@ -16,6 +16,7 @@ import {
 } from '@kb/domain';
 import {
   ACTION_ITEM_DIMENSIONS,
+  LEARNING_DIMENSIONS,
   TIME_BUCKETS,
   TREND_DIMENSIONS,
   WEBHOOK_DELIVERY_STATUSES,
@@ -59,6 +60,7 @@ export const ExperimentOutcomeEnum = graphqlEnum('ExperimentOutcome', EXPERIMENT
 export const TimeBucketEnum = graphqlEnum('TimeBucket', TIME_BUCKETS);
 export const TrendDimensionEnum = graphqlEnum('TrendDimension', TREND_DIMENSIONS);
 export const ActionItemDimensionEnum = graphqlEnum('ActionItemDimension', ACTION_ITEM_DIMENSIONS);
+export const LearningDimensionEnum = graphqlEnum('LearningDimension', LEARNING_DIMENSIONS);
 
 export const RoleEnum = graphqlEnum('Role', ROLES);
 export const WebhookDeliveryStatusEnum = graphqlEnum(

@@ -58,7 +58,7 @@ const NESTED_LIST_ESTIMATE = 10;
 /**
  * Fields whose work is not one field resolution: the reports run a grouped statement over many rows,
  * search runs a full-text match, `history` and `asOf` read and fold a whole stream. Their cost is
- * added to what they select; with the limit above, a request can hold the five reports once each but
+ * added to what they select; with the limit above, a request can hold the six reports once each but
  * not a dozen trends.
  */
 const FIELD_COSTS: Readonly<Record<string, number>> = {
@@ -67,6 +67,7 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.contributingFactors': 2_000,
   'Query.actionItemHealth': 3_000,
   'Query.recurrence': 3_000,
+  'Query.learning': 3_000,
   'Query.search': 200,
   'Query.events': 100,
   'Query.projections': 50,

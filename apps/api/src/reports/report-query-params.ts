@@ -8,10 +8,12 @@ import {
 } from '@kb/domain';
 import {
   ACTION_ITEM_DIMENSIONS,
+  LEARNING_DIMENSIONS,
   TIME_BUCKETS,
   TREND_DIMENSIONS,
   type ActionItemHealthInput,
   type IncidentFilter,
+  type LearningInput,
   type PeriodInput,
   type TrendInput,
 } from '@kb/read-models';
@@ -136,5 +138,19 @@ export function actionItemHealthInputOf(params: QueryParams, now: Date): ActionI
     groupBy: oneOf('groupBy', text(params, 'groupBy') ?? 'NONE', ACTION_ITEM_DIMENSIONS),
     from: from === undefined ? null : dateTime('from', from),
     to: to === undefined ? null : dateTime('to', to),
+  };
+}
+
+/** learning.csv: from, to, bucket, groupBy, asOf (default now) and the incident filter's fields. */
+export function learningInputOf(params: QueryParams, now: Date): LearningInput {
+  refuseUnknown(params, ['from', 'to', 'bucket', 'groupBy', 'asOf', ...FILTER_PARAMS]);
+  const asOf = text(params, 'asOf');
+  return {
+    from: dateTime('from', required(params, 'from')),
+    to: dateTime('to', required(params, 'to')),
+    bucket: oneOf('bucket', required(params, 'bucket'), TIME_BUCKETS),
+    groupBy: oneOf('groupBy', text(params, 'groupBy') ?? 'NONE', LEARNING_DIMENSIONS),
+    filter: incidentFilter(params),
+    asOf: asOf === undefined ? now.toISOString() : dateTime('asOf', asOf),
   };
 }

@@ -1,9 +1,10 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { FactorCategory } from '@kb/domain';
-import type { ActionItemDimension, TimeBucket, TrendDimension } from '@kb/read-models';
+import type { ActionItemDimension, LearningDimension, TimeBucket, TrendDimension } from '@kb/read-models';
 import {
   ActionItemDimensionEnum,
   FactorCategoryEnum,
+  LearningDimensionEnum,
   TimeBucketEnum,
   TrendDimensionEnum,
 } from '../graphql/enums';
@@ -198,4 +199,94 @@ export class RecurrenceReport {
 
   @Field(() => [RecurrenceCluster])
   clusters!: RecurrenceCluster[];
+}
+
+@InputType('LearningInput')
+export class LearningInputType {
+  @Field(() => DateTimeScalar)
+  from!: string;
+
+  @Field(() => DateTimeScalar)
+  to!: string;
+
+  @Field(() => TimeBucketEnum)
+  bucket!: TimeBucket;
+
+  @Field(() => LearningDimensionEnum, { nullable: true, defaultValue: 'NONE' })
+  groupBy!: LearningDimension;
+
+  @Field(() => IncidentFilterInput, { nullable: true })
+  filter?: IncidentFilterInput | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Judge what was done as of this instant (default now), by domain times: a postmortem counts when published at or before asOf, an action item when completed at or before it, an experiment when concluded at or before it; a postmortem or item is overdue when its due time is before asOf. The incidents counted are those started in the bucket, whenever they were recorded.',
+  })
+  asOf?: string | null;
+}
+
+@ObjectType({
+  description:
+    'Whether the organisation learns from its failures, per bucket of startedAt (UTC, as the trend reports). With groupBy NONE every bucket appears (key null), zero-filled; grouped, only groups with incidents of any kind in the bucket. Rates are null when their denominator is zero. "Major incidents" are those of kind INCIDENT with severity SEV1 or SEV2: the postmortem policy\'s scope. Medians are over whole values and interpolate between the two middle values of an even count.',
+})
+export class LearningPoint {
+  @Field(() => DateTimeScalar)
+  bucketStart!: string;
+
+  @Field(() => String, { nullable: true })
+  key!: string | null;
+
+  @Field(() => Int, { description: 'Kind INCIDENT.' })
+  incidents!: number;
+
+  @Field(() => Int)
+  nearMisses!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'nearMisses / incidents: a reporting culture reports near-misses eagerly.',
+  })
+  nearMissRatio!: number | null;
+
+  @Field(() => Int, { description: 'Kinds CHAOS_EXPERIMENT and GAME_DAY.' })
+  experiments!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Experiments concluded REFUTED / experiments concluded HELD or REFUTED (ABORTED ones are left out).',
+  })
+  refutedRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Major incidents with a postmortem published by asOf / major incidents.',
+  })
+  postmortemRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Median of (publishedAt - resolvedAt) in fractional days, over major incidents that were resolved and whose postmortem was published by asOf.',
+  })
+  medianDaysToPostmortem!: number | null;
+
+  @Field(() => Int, {
+    description: 'Major incidents whose postmortemDueAt is before asOf with no postmortem published by asOf.',
+  })
+  overduePostmortems!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Incidents of kind INCIDENT with at least one action item / incidents.',
+  })
+  actionItemRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Of the action items of the bucket's incidents (every kind) with a due date before asOf, WONT_DO ones left out: the share completed at or before the due date.",
+  })
+  onTimeActionItemRate!: number | null;
 }

@@ -19,9 +19,11 @@ import {
   contributingFactors,
   incidentTrend,
   InvalidQueryArgumentError,
+  learning,
   recurrence,
   responseTimes,
   type DurationStats,
+  type LearningPoint,
 } from '@kb/read-models';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { authorizeHttp } from '../auth/http-authorization';
@@ -29,6 +31,7 @@ import { READ_MODEL_DATA_SOURCE } from '../read-side/read-side.module';
 import { toCsv, type CsvValue } from './csv';
 import {
   actionItemHealthInputOf,
+  learningInputOf,
   periodInputOf,
   trendInputOf,
   type QueryParams,
@@ -63,6 +66,22 @@ const stats = (name: string) => [
   `${name}P90Seconds`,
 ];
 const statValues = (s: DurationStats): CsvValue[] => [s.count, s.meanSeconds, s.medianSeconds, s.p90Seconds];
+
+/** The learning CSV's columns: the contract's LearningPoint fields, in its order. */
+const LEARNING_COLUMNS = [
+  'bucketStart',
+  'key',
+  'incidents',
+  'nearMisses',
+  'nearMissRatio',
+  'experiments',
+  'refutedRate',
+  'postmortemRate',
+  'medianDaysToPostmortem',
+  'overduePostmortems',
+  'actionItemRate',
+  'onTimeActionItemRate',
+] as const satisfies ReadonlyArray<keyof LearningPoint>;
 
 /**
  * `GET /reports/<report>.csv`: each report as RFC 4180 CSV with a header row, for ANALYST and above
@@ -180,6 +199,20 @@ export class ReportsCsvController {
           report.repeatRate,
         ]),
       ),
+    );
+  }
+
+  @Get('learning.csv')
+  @Header('Content-Type', CSV)
+  async learning(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() params: QueryParams,
+  ): Promise<string> {
+    await this.authorize(authorization);
+    const points = await learning(this.dataSource, learningInputOf(params, new Date()));
+    return toCsv(
+      [...LEARNING_COLUMNS],
+      points.map((p) => LEARNING_COLUMNS.map((column) => p[column])),
     );
   }
 

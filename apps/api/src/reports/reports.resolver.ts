@@ -6,6 +6,7 @@ import {
   actionItemHealth,
   contributingFactors,
   incidentTrend,
+  learning,
   recurrence,
   responseTimes,
 } from '@kb/read-models';
@@ -17,6 +18,8 @@ import {
   ActionItemHealthInputType,
   ActionItemHealthRow,
   FactorRank,
+  LearningInputType,
+  LearningPoint,
   PeriodInputType,
   RecurrenceCluster,
   RecurrenceReport,
@@ -73,6 +76,15 @@ export class ReportsResolver {
     return recurrence(this.dataSource, input, {
       clusterIncidents: selectsField(info, ['clusters', 'incidents']),
     }) as Promise<RecurrenceReport>;
+  }
+
+  @Allow('VIEWER')
+  @Query(() => [LearningPoint], {
+    description:
+      'Learning indicators per bucket: near-miss reporting, postmortems, action items, experiments.',
+  })
+  learning(@Args('input') input: LearningInputType): Promise<LearningPoint[]> {
+    return learning(this.dataSource, { ...input, asOf: input.asOf ?? new Date().toISOString() });
   }
 }
 

@@ -7,6 +7,8 @@ import {
   actionItemHealth,
   contributingFactors,
   incidentTrend,
+  learning,
+  LEARNING_DIMENSIONS,
   readModelProjections,
   recurrence,
   responseTimes,
@@ -29,7 +31,7 @@ const QUARTER = { from: '2026-05-01T00:00:00.000Z', to: '2026-08-01T00:00:00.000
  * dimension, with filters, several instants and periods.
  */
 describeAcrossReadModelDatabases(
-  'the five reports on the seeded demo history: SQLite and PostgreSQL agree',
+  'the six reports on the seeded demo history: SQLite and PostgreSQL agree',
   (sqliteDatabases, postgresDatabases) => {
     jest.setTimeout(300_000);
     let dir: string;
@@ -118,6 +120,25 @@ describeAcrossReadModelDatabases(
       const [now] = await onBoth(actionItemHealth, { asOf: YEAR.to, groupBy: 'NONE' });
       expect(now.done).toBeGreaterThan(0);
       expect(now.overdue).toBeGreaterThan(0);
+    });
+
+    it('learning, at several instants, by every bucket and dimension, and filters', async () => {
+      for (const asOf of ['2026-03-15T12:00:00.000Z', YEAR.to])
+        for (const bucket of TIME_BUCKETS)
+          for (const groupBy of LEARNING_DIMENSIONS)
+            await onBoth(learning, { ...(bucket === 'DAY' ? QUARTER : YEAR), bucket, groupBy, asOf });
+      await onBoth(learning, {
+        ...YEAR,
+        bucket: 'MONTH',
+        groupBy: 'KIND',
+        asOf: YEAR.to,
+        filter: { severities: ['SEV1', 'SEV2'] },
+      });
+      const [year] = await onBoth(learning, { ...YEAR, bucket: 'YEAR', groupBy: 'NONE', asOf: YEAR.to });
+      expect(year.nearMisses).toBeGreaterThan(0);
+      expect(year.postmortemRate).toBeGreaterThan(0);
+      expect(year.medianDaysToPostmortem).not.toBeNull();
+      expect(year.actionItemRate).toBeGreaterThan(0);
     });
 
     it('recurrence, for several periods and filters', async () => {

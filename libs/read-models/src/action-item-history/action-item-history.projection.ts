@@ -146,6 +146,7 @@ function nextVersion(
       openedAt,
       fromAt: openedAt,
       toAt: CURRENT_VERSION_END,
+      completedAt: null,
       closedAfterMs: null,
     };
   }
@@ -190,6 +191,7 @@ function nextVersion(
     revision: event.revision,
     fromAt,
     toAt: CURRENT_VERSION_END,
+    completedAt: status !== 'DONE' ? null : changes.status === 'DONE' ? fromAt : previous.completedAt,
     closedAfterMs:
       status !== 'DONE'
         ? null

@@ -64,6 +64,13 @@ export class ActionItemVersionRow {
   @Column('text', { name: 'to_at' })
   toAt!: string;
 
+  /**
+   * On a DONE version: when the item was completed (the fromAt of the version that made it DONE),
+   * ISO-8601 UTC with milliseconds, so it compares with due_date as text; else null.
+   */
+  @Column('text', { name: 'completed_at', nullable: true })
+  completedAt!: string | null;
+
   /** On a DONE version: completion (fromAt) minus openedAt, in milliseconds; else null. */
   @Column('bigint', { name: 'closed_after_ms', nullable: true, transformer: millis })
   closedAfterMs!: number | null;

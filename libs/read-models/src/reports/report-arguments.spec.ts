@@ -1,6 +1,6 @@
 import { InvalidQueryArgumentError } from '../query-arguments';
-import { checkPeriodInput, checkTrendInput, reportTime } from './report-arguments';
-import type { TrendInput } from './report-types';
+import { checkLearningInput, checkPeriodInput, checkTrendInput, reportTime } from './report-arguments';
+import type { LearningInput, TrendInput } from './report-types';
 
 const trend = (fields: Partial<Record<keyof TrendInput, unknown>> = {}) =>
   ({
@@ -138,5 +138,35 @@ describe('checkTrendInput', () => {
       errorOf(() => checkPeriodInput({ from: '2024-02-29T00:00:00Z', to: '2034-03-01T00:00:00.001Z' }))
         .argument,
     ).toBe('input.to');
+  });
+});
+
+describe('checkLearningInput', () => {
+  const input = (fields: Partial<Record<keyof LearningInput, unknown>> = {}) =>
+    ({ ...trend({ groupBy: undefined }), asOf: '2026-06-01T12:00:00+02:00', ...fields }) as LearningInput;
+
+  it('takes the trend rules, groupBy NONE by default and asOf in UTC with its epoch ms', () => {
+    expect(checkLearningInput(input())).toMatchObject({
+      from: '2026-01-01T00:00:00.000Z',
+      bucket: 'WEEK',
+      groupBy: 'NONE',
+      asOf: '2026-06-01T10:00:00.000Z',
+      asOfMs: Date.parse('2026-06-01T10:00:00.000Z'),
+    });
+    expect(checkLearningInput(input({ groupBy: 'KIND' })).groupBy).toBe('KIND');
+  });
+
+  it.each([
+    [{ groupBy: 'TAG' }, 'input.groupBy', 'must be one of NONE, SERVICE, SEVERITY, KIND'],
+    [{ groupBy: 'DETECTION_SOURCE' }, 'input.groupBy', 'must be one of NONE, SERVICE, SEVERITY, KIND'],
+    [{ asOf: '2026-06-01' }, 'input.asOf', 'RFC 3339 date-time with a time zone'],
+    [{ asOf: undefined }, 'input.asOf', 'got nothing'],
+    [{ to: '2026-01-01T00:00:00Z' }, 'input.to', 'must be after input.from'],
+    [{ to: '2036-01-01T00:00:00.001Z' }, 'input.to', 'at most 10 years'],
+    [{ bucket: 'HOUR' }, 'input.bucket', 'must be one of DAY, WEEK, MONTH, QUARTER, YEAR'],
+  ])('rejects %j: %s %s', (fields, argument, rule) => {
+    const error = errorOf(() => checkLearningInput(input(fields)));
+    expect(error.argument).toBe(argument);
+    expect(error.message).toContain(rule);
   });
 });

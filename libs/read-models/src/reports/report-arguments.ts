@@ -14,8 +14,11 @@ import type { IncidentFilter } from '../incident/incident-list.query';
 import { filterList, InvalidQueryArgumentError } from '../query-arguments';
 import { countBuckets } from './buckets';
 import {
+  LEARNING_DIMENSIONS,
   TIME_BUCKETS,
   TREND_DIMENSIONS,
+  type LearningDimension,
+  type LearningInput,
   type PeriodInput,
   type TimeBucket,
   type TrendDimension,
@@ -157,6 +160,23 @@ export function checkTrendInput(input: TrendInput, argument = 'input'): CheckedT
       `a report has at most ${MAX_REPORT_BUCKETS} buckets; [${period.from}, ${period.to}) by ${bucket} has more.`,
     );
   return { ...period, bucket, groupBy };
+}
+
+export interface CheckedLearning extends CheckedPeriod {
+  readonly bucket: TimeBucket;
+  readonly groupBy: LearningDimension;
+  /** ISO-8601 UTC with milliseconds, and as epoch ms. */
+  readonly asOf: string;
+  readonly asOfMs: number;
+}
+
+/** The rules of TrendInput with groupBy one of LearningDimension, and `asOf` a date-time (rule 1). */
+export function checkLearningInput(input: LearningInput, argument = 'input'): CheckedLearning {
+  const trend = checkTrendInput({ ...input, groupBy: 'NONE' }, argument);
+  const groupBy =
+    input.groupBy == null ? 'NONE' : oneOf(`${argument}.groupBy`, input.groupBy, LEARNING_DIMENSIONS);
+  const asOf = reportTime(`${argument}.asOf`, input.asOf);
+  return { ...trend, groupBy, asOf, asOfMs: Date.parse(asOf) };
 }
 
 function oneOf<T extends string>(argument: string, value: unknown, allowed: readonly T[]): T {

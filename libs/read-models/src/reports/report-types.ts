@@ -32,6 +32,9 @@ export type TrendDimension = (typeof TREND_DIMENSIONS)[number];
 export const ACTION_ITEM_DIMENSIONS = ['NONE', 'OWNER_TEAM', 'PRIORITY', 'TYPE', 'SERVICE'] as const;
 export type ActionItemDimension = (typeof ACTION_ITEM_DIMENSIONS)[number];
 
+export const LEARNING_DIMENSIONS = ['NONE', 'SERVICE', 'SEVERITY', 'KIND'] as const;
+export type LearningDimension = (typeof LEARNING_DIMENSIONS)[number];
+
 /** The contract's TrendInput (incidentTrend and responseTimes). */
 export interface TrendInput {
   readonly from: string;
@@ -97,6 +100,32 @@ export interface ActionItemHealthRow {
   readonly overdue: number;
   readonly completionRate: number;
   readonly medianDaysToClose: number | null;
+}
+
+/** The contract's LearningInput, with `asOf` defaulted by the caller (now). */
+export interface LearningInput {
+  readonly from: string;
+  readonly to: string;
+  readonly bucket: TimeBucket;
+  readonly groupBy?: LearningDimension | null;
+  readonly filter?: IncidentFilter | null;
+  readonly asOf: string;
+}
+
+/** The contract's LearningPoint: see learning.query.ts for each figure. */
+export interface LearningPoint {
+  readonly bucketStart: string;
+  readonly key: string | null;
+  readonly incidents: number;
+  readonly nearMisses: number;
+  readonly nearMissRatio: number | null;
+  readonly experiments: number;
+  readonly refutedRate: number | null;
+  readonly postmortemRate: number | null;
+  readonly medianDaysToPostmortem: number | null;
+  readonly overduePostmortems: number;
+  readonly actionItemRate: number | null;
+  readonly onTimeActionItemRate: number | null;
 }
 
 export interface RecurrenceCluster {

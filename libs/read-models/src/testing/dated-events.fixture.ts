@@ -5,16 +5,18 @@ import {
   incidentCatalogue,
   incidentStreamId,
   type ActionItemEvent,
+  type ExperimentOutcome,
   type FactorCategory,
   type FindingKind,
   type IncidentEvent,
   type IncidentKind,
+  type Severity,
 } from '@kb/domain';
 import type { EventStore, JsonObject } from '@kb/event-store';
 
 /**
  * Domain events with chosen domain times (metadata.occurredAt and the times in the data), appended
- * straight to the store, for the report tests of actionItemHealth and recurrence: the write side's
+ * straight to the store, for the report tests of actionItemHealth, recurrence and learning: the write side's
  * clock moves a second per command, and these reports need days. The projections read them as any
  * other event.
  */
@@ -25,7 +27,13 @@ export class DatedEvents {
 
   async incident(
     incidentId: string,
-    fields: { startedAt: string; services: string[]; kind?: IncidentKind; tags?: string[] },
+    fields: {
+      startedAt: string;
+      services: string[];
+      kind?: IncidentKind;
+      severity?: Severity;
+      tags?: string[];
+    },
   ): Promise<void> {
     await this.onIncident(
       {
@@ -35,7 +43,7 @@ export class DatedEvents {
           title: `Incident ${incidentId}`,
           summary: null,
           kind: fields.kind ?? 'INCIDENT',
-          severity: 'SEV2',
+          severity: fields.severity ?? 'SEV2',
           services: fields.services,
           tags: fields.tags ?? [],
           detectionSource: 'MONITORING_ALERT',
@@ -62,6 +70,66 @@ export class DatedEvents {
       at,
     );
     return findingId;
+  }
+
+  /** The RESOLVED milestone at `at`, and the postmortem deadline the policy sets then (when given). */
+  async resolve(incidentId: string, at: string, postmortemDueAt?: string): Promise<void> {
+    await this.onIncident(
+      { type: 'MilestoneRecorded', data: { incidentId, milestone: 'RESOLVED', at, previousAt: null } },
+      at,
+    );
+    if (postmortemDueAt === undefined) return;
+    const policyDays = (Date.parse(postmortemDueAt) - Date.parse(at)) / 86_400_000;
+    await this.onIncident(
+      { type: 'PostmortemDueSet', data: { incidentId, dueAt: postmortemDueAt, resolvedAt: at, policyDays } },
+      at,
+    );
+  }
+
+  /** A postmortem published at `at` (the CLOSED status change the decider appends with it is left out). */
+  async publishPostmortem(incidentId: string, at: string): Promise<void> {
+    await this.onIncident(
+      {
+        type: 'PostmortemPublished',
+        data: { incidentId, summary: 'What happened.', impact: 'Who was hurt.', publishedAt: at },
+      },
+      at,
+    );
+  }
+
+  /** An experiment's plan at `plannedAt`, and its conclusion at `concludedAt` when given. */
+  async experiment(
+    incidentId: string,
+    plannedAt: string,
+    conclusion?: { outcome: ExperimentOutcome; at: string },
+  ): Promise<void> {
+    await this.onIncident(
+      {
+        type: 'ExperimentPlanned',
+        data: {
+          incidentId,
+          hypothesis: 'The checkout survives losing one database replica.',
+          steadyState: 'p99 latency under 300 ms',
+          blastRadius: ['checkout'],
+          abortConditions: null,
+          plannedFor: null,
+        },
+      },
+      plannedAt,
+    );
+    if (!conclusion) return;
+    await this.onIncident(
+      {
+        type: 'ExperimentConcluded',
+        data: {
+          incidentId,
+          outcome: conclusion.outcome,
+          observations: 'Observed.',
+          concludedAt: conclusion.at,
+        },
+      },
+      conclusion.at,
+    );
   }
 
   async onIncident(event: IncidentEvent, occurredAt: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
 import type {
   DetectionSource,
+  ExperimentOutcome,
   FactorCategory,
   FindingKind,
   IncidentKind,
@@ -71,6 +72,25 @@ export class IncidentFactRow {
 
   @Column('double precision', { name: 'resolve_seconds', nullable: true })
   resolveSeconds!: number | null;
+
+  /**
+   * When the incident's first postmortem was published (epoch ms; a later one after a reopen does not
+   * move it), for the learning report; null while none is.
+   */
+  @Column('bigint', { name: 'postmortem_published_at_ms', nullable: true, transformer: safeBigint })
+  postmortemPublishedAtMs!: number | null;
+
+  /** The postmortem policy's deadline (PostmortemDueSet), epoch ms; null while none is set. */
+  @Column('bigint', { name: 'postmortem_due_at_ms', nullable: true, transformer: safeBigint })
+  postmortemDueAtMs!: number | null;
+
+  /** An experiment's or game day's outcome (HELD, REFUTED, ABORTED); null until it is concluded. */
+  @Column('text', { name: 'experiment_outcome', nullable: true })
+  experimentOutcome!: ExperimentOutcome | null;
+
+  /** When the experiment was concluded (epoch ms); null until it is. */
+  @Column('bigint', { name: 'experiment_concluded_at_ms', nullable: true, transformer: safeBigint })
+  experimentConcludedAtMs!: number | null;
 
   /** Whether the incident has a factor category (see incident_fact_factor_categories). */
   @Column('boolean', { name: 'has_categorised_finding' })

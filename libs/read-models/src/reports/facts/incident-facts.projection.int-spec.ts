@@ -7,6 +7,7 @@ import {
   describeOnReadModelDatabases,
   dumpReadModels,
 } from '../../testing/read-model-databases';
+import { DatedEvents } from '../../testing/dated-events.fixture';
 import { WriteSide } from '../../testing/write-side.fixture';
 import {
   IncidentFactFactorCategoryRow,
@@ -55,6 +56,44 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
     return bed.dataSource.manager.findOneByOrFail(IncidentFactRow, { incidentId: id });
   };
 
+  it('keeps what the learning report judges: first publication, deadline, experiment outcome', async () => {
+    const events = new DatedEvents(bed.store);
+    const ms = (iso: string) => Date.parse(iso);
+    await events.incident('major', { startedAt: '2026-03-01T10:00:00.000Z', services: ['checkout'] });
+    await events.resolve('major', '2026-03-01T12:00:00.000Z', '2026-03-06T12:00:00.000Z');
+    await events.publishPostmortem('major', '2026-03-04T09:00:00.000Z');
+    // Reopened and published again: the first publication stands.
+    await events.onIncident(
+      { type: 'IncidentReopened', data: { incidentId: 'major', reason: 'Again', previousStatus: 'CLOSED' } },
+      '2026-03-05T00:00:00Z',
+    );
+    await events.publishPostmortem('major', '2026-03-09T09:00:00.000Z');
+    await events.incident('drill', {
+      startedAt: '2026-03-02T10:00:00.000Z',
+      services: ['checkout'],
+      kind: 'GAME_DAY',
+    });
+    await events.experiment('drill', '2026-03-01T00:00:00.000Z', {
+      outcome: 'REFUTED',
+      at: '2026-03-02T11:30:00.000Z',
+    });
+    expect(await projector.waitForPosition(events.lastPosition, 10_000)).toBe(true);
+    const manager = bed.dataSource.manager;
+    expect(await manager.findOneByOrFail(IncidentFactRow, { incidentId: 'major' })).toMatchObject({
+      resolvedAtMs: ms('2026-03-01T12:00:00.000Z'),
+      postmortemDueAtMs: ms('2026-03-06T12:00:00.000Z'),
+      postmortemPublishedAtMs: ms('2026-03-04T09:00:00.000Z'),
+      experimentOutcome: null,
+      experimentConcludedAtMs: null,
+    });
+    expect(await manager.findOneByOrFail(IncidentFactRow, { incidentId: 'drill' })).toMatchObject({
+      postmortemDueAtMs: null,
+      postmortemPublishedAtMs: null,
+      experimentOutcome: 'REFUTED',
+      experimentConcludedAtMs: ms('2026-03-02T11:30:00.000Z'),
+    });
+  });
+
   async function servicesOf(id: string) {
     await caughtUp();
     return bed.dataSource.manager.find(IncidentFactServiceRow, {
@@ -99,6 +138,10 @@ describeOnReadModelDatabases('incident facts read model', (databases) => {
       acknowledgeSeconds: null,
       mitigateSeconds: null,
       resolveSeconds: null,
+      postmortemPublishedAtMs: null,
+      postmortemDueAtMs: null,
+      experimentOutcome: null,
+      experimentConcludedAtMs: null,
       hasCategorisedFinding: false,
       recurs: false,
     });

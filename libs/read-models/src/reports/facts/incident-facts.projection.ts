@@ -212,15 +212,26 @@ class FactBatch {
           this.recurrenceLinks.set(JSON.stringify([link.incidentId, link.relatedIncidentId]), link);
         }
         break;
-      case 'TimelineEntryAdded':
       case 'PostmortemPublished':
-        // Neither changes a fact; the status change that follows a postmortem does.
+        // The first publication is when the incident's lesson was written (the learning report);
+        // one published again after a reopen does not move it.
+        if (fact.postmortemPublishedAtMs === null)
+          changes = { postmortemPublishedAtMs: epochMs(event.data.publishedAt) };
         break;
-      case 'ExperimentPlanned':
-      case 'ExperimentConcluded':
       case 'PostmortemDueSet':
+        changes = { postmortemDueAtMs: epochMs(event.data.dueAt) };
+        break;
+      case 'ExperimentConcluded':
+        changes = {
+          experimentOutcome: event.data.outcome,
+          experimentConcludedAtMs: epochMs(event.data.concludedAt),
+        };
+        break;
+      case 'TimelineEntryAdded':
+      case 'ExperimentPlanned':
       case 'PostmortemOverdue':
-        // Not in this read model yet: the learning-loop issue (16) adds the experiment, the deadline and the reminders.
+        // No report reads them: a plan is not an outcome, and a reminder is derived from the
+        // deadline the learning report already compares with asOf.
         break;
       default:
         return assertNever(event);
@@ -283,6 +294,10 @@ class FactBatch {
       startedAt,
       ...times,
       ...durationsOf(times),
+      postmortemPublishedAtMs: null,
+      postmortemDueAtMs: null,
+      experimentOutcome: null,
+      experimentConcludedAtMs: null,
       hasCategorisedFinding: false,
       recurs: false,
     });
