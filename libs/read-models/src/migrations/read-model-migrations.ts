@@ -13,6 +13,7 @@ import { ReportBucketTimes1767226700000 } from './1767226700000-report-bucket-ti
 import { RecurrencePairNames1767226800000 } from './1767226800000-recurrence-pair-names.migration';
 import { SearchResultIndex1767226900000 } from './1767226900000-search-result-index.migration';
 import { WebhookDeliveries1767227000000 } from './1767227000000-webhook-deliveries.migration';
+import { SimilarIncidents1767227100000 } from './1767227100000-similar-incidents.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const READ_MODEL_MIGRATIONS = [
   RecurrencePairNames1767226800000,
   SearchResultIndex1767226900000,
   WebhookDeliveries1767227000000,
+  SimilarIncidents1767227100000,
 ];
