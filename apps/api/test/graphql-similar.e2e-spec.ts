@@ -72,7 +72,11 @@ describeOnReadModelBackends('similar incidents over GraphQL', (backend) => {
     );
     expect(incident.similar.map((s: any) => s.incident.id)).toEqual([ids.certificate, ids.gateway]);
     const [certificate, gateway] = incident.similar;
-    expect(certificate.reasons).toEqual(['shared words: tls, certificate, expired', 'same kind: INCIDENT']);
+    expect(certificate.reasons).toEqual([
+      'shared words: tls, certificate, expired',
+      'same kind: INCIDENT',
+      'recent: 2 days before',
+    ]);
     expect(certificate.lessons).toEqual([
       {
         id: lessons.kept,
@@ -80,7 +84,11 @@ describeOnReadModelBackends('similar incidents over GraphQL', (backend) => {
         retracted: false,
       },
     ]);
-    expect(gateway.reasons).toEqual(['same service: api-gateway', 'same kind: INCIDENT']);
+    expect(gateway.reasons).toEqual([
+      'same service: api-gateway',
+      'same kind: INCIDENT',
+      'recent: 1 day before',
+    ]);
     expect(gateway.lessons).toEqual([]);
     for (const { score } of incident.similar) expect(score).toBeGreaterThan(0);
     expect(certificate.score).toBeGreaterThan(gateway.score);
@@ -121,6 +129,7 @@ describeOnReadModelBackends('similar incidents over GraphQL', (backend) => {
       'same service: payments',
       'same factor: PROCESS',
       'shared words: certificate, expired',
+      'recent: 2 days before',
     ]);
     expect(similarIncidents[0].score).toBeLessThanOrEqual(1);
     expect(similarIncidents[0].score).toBeGreaterThan(similarIncidents[1].score);

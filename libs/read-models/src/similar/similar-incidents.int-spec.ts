@@ -2,8 +2,8 @@ import { readModelProjections } from '../read-model-projections';
 import { describeOnReadModelDatabases } from '../testing/read-model-databases';
 import { useProjectionTestbed } from '../testing/projection-testbed';
 import { similarToDescription, similarToIncidents } from './similar-incidents.query';
-import { evaluateHandWritten } from './testing/hand-written-evaluation';
-import { writeHandWrittenIncidents } from './testing/hand-written-incidents';
+import { evaluateHandWritten } from '../testing/similar-hand-written-evaluation';
+import { writeHandWrittenIncidents } from '../testing/similar-hand-written-incidents';
 
 /**
  * Recall@5 the hand-written set must keep (docs/adr/0018): 20 probes, so 0.85 allows three misses.
@@ -89,11 +89,13 @@ describeOnReadModelDatabases('similar incidents', (databases) => {
     expect(byId.get(textOnly)?.reasons).toEqual([
       'shared words: certificate, expired',
       'same kind: INCIDENT',
+      'recent: 31 days before',
     ]);
     expect(byId.get(structureOnly)?.reasons).toEqual([
       'same service: checkout',
       'same factor: SECURITY',
       'same kind: INCIDENT',
+      'recent: 30 days before',
     ]);
     for (const match of matches) {
       expect(match.score).toBeGreaterThan(0);
@@ -133,7 +135,12 @@ describeOnReadModelDatabases('similar incidents', (databases) => {
     await project();
     const before = await similarTo(probe);
     expect(before.map((m) => m.reasons)).toEqual([
-      ['same factor: DATA', 'shared words: zebrafish, payload, corrupted', 'same kind: INCIDENT'],
+      [
+        'same factor: DATA',
+        'shared words: zebrafish, payload, corrupted',
+        'same kind: INCIDENT',
+        'recent: 31 days before',
+      ],
     ]);
     await bed.writer.onIncident(earlier, {
       type: 'RetractFinding',

@@ -52,6 +52,7 @@ export async function similarToDescription(
     services: [...new Set(description.services ?? [])],
     categories: [...new Set(description.factorCategories ?? [])],
     kind: null,
+    at: new Date(description.before).toISOString(),
   };
   const [matches] = await rank(
     dataSource,
@@ -83,6 +84,7 @@ export async function similarToIncidents(
       services: incident.services,
       categories: incident.categories,
       kind: incident.kind,
+      at: incident.startedAt,
     };
     return [{ probe, before: incident.startedAt }];
   });

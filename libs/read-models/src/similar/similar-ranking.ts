@@ -7,7 +7,19 @@ import { stemsOf } from './similar-text';
  * pool, exhausted) say what failed better than where. A shared factor category is the failure mode,
  * weighed above a shared service, which says only where it happened. The kind breaks ties.
  */
-export const SIMILARITY_WEIGHTS = { text: 0.6, categories: 0.2, services: 0.15, kind: 0.05 } as const;
+export const SIMILARITY_WEIGHTS = {
+  text: 0.45,
+  categories: 0.25,
+  services: 0.15,
+  recency: 0.1,
+  kind: 0.05,
+} as const;
+
+/** Days after which the recency signal has halved: a failure recurs most while its fix is pending. */
+export const RECENCY_HALF_LIFE_DAYS = 30;
+/** Recency is named as a reason within this many days (the recurrence report's window). */
+const RECENT_DAYS = 90;
+const DAY_MS = 86_400_000;
 
 /** Most shared words a reason names. */
 const REASON_WORDS = 5;
@@ -22,6 +34,8 @@ export interface SimilarityProbe {
   readonly categories: readonly FactorCategory[];
   /** Null for a description, which has no kind: the kind then does not count. */
   readonly kind: IncidentKind | null;
+  /** ISO-8601: the probe's start (or the described failure's `before`); candidates started before it. */
+  readonly at: string;
 }
 
 /** An earlier incident that may resemble the probe. */
@@ -99,8 +113,10 @@ export function rankSimilar(
   };
   const probeServices = new Set(probe.services);
   const probeCategories = new Set(probe.categories);
+  const at = Date.parse(probe.at);
   const blendWeight =
     SIMILARITY_WEIGHTS.text +
+    SIMILARITY_WEIGHTS.recency +
     (probeServices.size > 0 ? SIMILARITY_WEIGHTS.services : 0) +
     (probeCategories.size > 0 ? SIMILARITY_WEIGHTS.categories : 0) +
     (probe.kind !== null ? SIMILARITY_WEIGHTS.kind : 0);
@@ -113,8 +129,11 @@ export function rankSimilar(
     const services = [...new Set(candidate.services)].filter((s) => probeServices.has(s)).sort();
     const categories = [...new Set(candidate.categories)].filter((c) => probeCategories.has(c)).sort();
     const sameKind = probe.kind !== null && probe.kind === candidate.kind;
+    const days = Math.max(0, (at - Date.parse(candidate.startedAt)) / DAY_MS);
+    const recency = 0.5 ** (days / RECENCY_HALF_LIFE_DAYS);
     const blend =
       SIMILARITY_WEIGHTS.text * text +
+      SIMILARITY_WEIGHTS.recency * recency +
       (probeServices.size > 0 ? (SIMILARITY_WEIGHTS.services * services.length) / probeServices.size : 0) +
       (probeCategories.size > 0
         ? (SIMILARITY_WEIGHTS.categories * categories.length) / probeCategories.size
@@ -132,9 +151,13 @@ export function rankSimilar(
         .map((stem) => probeAll.get(stem) as string);
       reasons.push(`shared words: ${words.join(', ')}`);
     }
-    // The kind alone is no reason to show an incident; beside another reason it says how alike they are.
+    // The kind or the time alone is no reason to show an incident; beside another reason they say how alike they are.
     if (reasons.length === 0) return [];
     if (sameKind) reasons.push(`same kind: ${candidate.kind}`);
+    if (days <= RECENT_DAYS)
+      reasons.push(
+        `recent: ${Math.max(1, Math.round(days))} day${Math.max(1, Math.round(days)) === 1 ? '' : 's'} before`,
+      );
     const score = Math.min(1, Math.max(0, blend / blendWeight));
     return [{ candidate, score: Math.round(score * 10_000) / 10_000, reasons }];
   });

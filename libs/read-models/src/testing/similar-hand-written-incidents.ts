@@ -1,5 +1,5 @@
 import type { FactorCategory, FindingKind, IncidentKind, LinkRelation } from '@kb/domain';
-import type { WriteSide } from '../../testing/write-side.fixture';
+import type { WriteSide } from './write-side.fixture';
 
 /**
  * A small hand-written history of realistic failures, and the answers a reviewer would expect from

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { similarToDescription, similarToIncidents } from '../similar-incidents.query';
-import { HAND_WRITTEN_EXPECTATIONS, HAND_WRITTEN_INCIDENTS } from './hand-written-incidents';
+import { similarToDescription, similarToIncidents } from '../similar/similar-incidents.query';
+import { HAND_WRITTEN_EXPECTATIONS, HAND_WRITTEN_INCIDENTS } from './similar-hand-written-incidents';
 
 export interface HandWrittenFigures {
   readonly probes: number;
