@@ -17,8 +17,8 @@ export const MAX_SIMILAR_COUNT = 50;
 const TEXT_CANDIDATES = 60;
 /** Candidates proposed by shared structure (services, factor categories), most recent first. */
 const STRUCTURE_CANDIDATES = 40;
-/** Most words of a probe sent to the full-text index: the title's first, then the summary's, … */
-const MAX_PROBE_WORDS = 32;
+/** Most words of a probe sent to the full-text index: the title's first, then the summary's, … (12 find as good candidates as 32 on the seeded history, at half the time). */
+const MAX_PROBE_WORDS = 12;
 /** Ids per IN list. */
 const CHUNK = 500;
 
