@@ -19,6 +19,7 @@ import { ProjectionsApiModule } from './read-side/projections-api.module';
 import { ReadSideModule } from './read-side/read-side.module';
 import { ReportsModule } from './reports/reports.module';
 import { SearchModule } from './search/search.module';
+import { SimilarModule } from './similar/similar.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
           ApiKeysModule.register(config),
           EventLogModule,
           SearchModule,
+          SimilarModule,
           ProjectionsApiModule,
           AlertmanagerModule,
           GraphQLApiModule.forRoot(config.graphql),

@@ -30,6 +30,7 @@ export * from './webhook-delivery';
 export * from './reports';
 export * from './action-item-history';
 export * from './search';
+export * from './similar';
 export { READ_MODEL_MIGRATIONS } from './migrations/read-model-migrations';
 export * from './projector/dead-letter.entity';
 export * from './read-model-projections';

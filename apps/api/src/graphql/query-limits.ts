@@ -69,6 +69,9 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.recurrence': 3_000,
   'Query.learning': 3_000,
   'Query.search': 200,
+  // A full-text match and a structural match, then the texts of up to a hundred candidates.
+  'Query.similarIncidents': 200,
+  'Incident.similar': 200,
   'Query.events': 100,
   'Query.projections': 50,
   'Incident.history': 200,
@@ -88,6 +91,7 @@ const LIST_ESTIMATES: Readonly<Record<string, number>> = {
   'Incident.findings': NESTED_LIST_ESTIMATE,
   'Incident.links': NESTED_LIST_ESTIMATE,
   'Incident.actionItems': NESTED_LIST_ESTIMATE,
+  'SimilarIncident.lessons': NESTED_LIST_ESTIMATE,
   'Incident.history': 50,
   'ActionItem.history': 50,
   'RecurrenceReport.clusters': 50,

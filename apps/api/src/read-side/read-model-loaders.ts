@@ -7,11 +7,13 @@ import {
   findingsByIncidentIds,
   incidentsByIds,
   linksByIncidentIds,
+  similarToIncidents,
   timelineByIncidentIds,
   type ActionItemRow,
   type FindingRow,
   type IncidentLinkRow,
   type IncidentRow,
+  type SimilarityMatch,
   type TimelineEntryRow,
 } from '@kb/read-models';
 
@@ -44,6 +46,8 @@ export class ReadModelLoaders {
   readonly timelineOfIncident: DataLoader<string, TimelineEntryRow[]>;
   readonly linksOfIncident: DataLoader<string, IncidentLinkRow[]>;
   readonly actionItemsOfIncident: DataLoader<string, ActionItemRow[]>;
+  /** `Incident.similar` of a page: the incidents asking for the same count ranked in one batch. */
+  readonly similarOfIncident: DataLoader<{ incidentId: string; first: number }, SimilarityMatch[], string>;
 
   constructor(dataSource: DataSource) {
     this.incident = byId((ids) => incidentsByIds(dataSource, ids));
@@ -53,6 +57,23 @@ export class ReadModelLoaders {
     this.timelineOfIncident = byIncident((ids) => timelineByIncidentIds(dataSource, ids));
     this.linksOfIncident = byIncident((ids) => linksByIncidentIds(dataSource, ids));
     this.actionItemsOfIncident = byIncident((ids) => actionItemsByIncidentIds(dataSource, ids));
+    this.similarOfIncident = new DataLoader(
+      async (keys) => {
+        const counts = [...new Set(keys.map((key) => key.first))];
+        const rankings = new Map<number, Map<string, SimilarityMatch[]>>();
+        for (const first of counts)
+          rankings.set(
+            first,
+            await similarToIncidents(
+              dataSource,
+              keys.filter((key) => key.first === first).map((key) => key.incidentId),
+              first,
+            ),
+          );
+        return keys.map((key) => rankings.get(key.first)?.get(key.incidentId) ?? []);
+      },
+      { cacheKeyFn: (key) => `${key.first}:${key.incidentId}` },
+    );
   }
 
   /** Forgets what was loaded: a subscription calls it before each event, whose rows have changed. */
@@ -65,6 +86,7 @@ export class ReadModelLoaders {
       this.timelineOfIncident,
       this.linksOfIncident,
       this.actionItemsOfIncident,
+      this.similarOfIncident,
     ] as Array<DataLoader<string, unknown>>)
       loader.clearAll();
   }

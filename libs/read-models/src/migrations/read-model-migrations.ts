@@ -15,6 +15,7 @@ import { SearchResultIndex1767226900000 } from './1767226900000-search-result-in
 import { WebhookDeliveries1767227000000 } from './1767227000000-webhook-deliveries.migration';
 import { Deadlines1767227100000 } from './1767227100000-deadlines.migration';
 import { IncidentExperiments1767227150000 } from './1767227150000-incident-experiments.migration';
+import { SimilarIncidents1767227160000 } from './1767227160000-similar-incidents.migration';
 import { LearningFacts1767227700000 } from './1767227700000-learning-facts.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
@@ -36,5 +37,6 @@ export const READ_MODEL_MIGRATIONS = [
   WebhookDeliveries1767227000000,
   Deadlines1767227100000,
   IncidentExperiments1767227150000,
+  SimilarIncidents1767227160000,
   LearningFacts1767227700000,
 ];

@@ -1,0 +1,2 @@
+export * from './similar-incidents.query';
+export * from './similar-ranking';
