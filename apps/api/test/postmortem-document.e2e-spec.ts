@@ -28,6 +28,30 @@ describe('GET /incidents/<id>/postmortem.md', () => {
       { input: { name: 'wiki export', role: 'VIEWER' } },
     );
     viewer = created.createApiKey.secret;
+    // An earlier failure like it, with a lesson: the document shows it among the similar ones.
+    const earlier = await reportIncident(api, {
+      title: 'Checkout errors after a config push halved the pool',
+      startedAt: minutesAgo(30 * 24 * 60),
+    });
+    await recordFinding(
+      api,
+      {
+        incidentId: earlier.id,
+        kind: 'TRIGGER',
+        category: 'CONFIG_CHANGE',
+        description: 'Pool size halved by a config push',
+      },
+      'id',
+    );
+    await recordFinding(
+      api,
+      {
+        incidentId: earlier.id,
+        kind: 'LESSON_LEARNED',
+        description: 'Canary config pushes for the checkout pool',
+      },
+      'id',
+    );
     // A title and texts that try to break the document's structure.
     const incident = await reportIncident(api, {
       title: 'Checkout 5xx after config push | # not a heading',
@@ -109,6 +133,7 @@ describe('GET /incidents/<id>/postmortem.md', () => {
       'h2 Where we got lucky',
       'h2 Lessons learned',
       'h2 Action items',
+      'h2 Similar past incidents',
     ]);
     expect(tokens.filter((t) => t.type.startsWith('html')).length).toBe(0);
     // Rendered, the user's text reads as written (escaped, not dropped).
@@ -120,6 +145,8 @@ describe('GET /incidents/<id>/postmortem.md', () => {
     expect(document).toContain('**Trigger**: Pool size set to 5 in \\[config\\]\\(http\\://x\\)');
     expect(document).toMatch(/\| Alert on pool saturation \| sre \| [^|]+ \| OPEN \|/);
     expect(document).toContain('- Review pool changes');
+    expect(document).toMatch(/- Checkout errors after a config push halved the pool \(.+\): .*same service/);
+    expect(document).toContain('  - Lesson: Canary config pushes for the checkout pool');
   });
 
   it('refuses without a valid key (401), a malformed id (400, field id) and an unknown incident (404)', async () => {

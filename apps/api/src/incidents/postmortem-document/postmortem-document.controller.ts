@@ -5,12 +5,16 @@ import {
   findingsByIncidentIds,
   incidentsByIds,
   isOverdue,
+  similarToIncidents,
   timelineByIncidentIds,
 } from '@kb/read-models';
 import { ApiKeyAuthenticator } from '../../auth/api-key.authenticator';
 import { authorizeHttp } from '../../auth/http-authorization';
 import { READ_MODEL_DATA_SOURCE } from '../../read-side/read-side.module';
 import { renderPostmortem } from './postmortem-markdown';
+
+/** Similar past incidents shown in the document, with their lessons. */
+const SIMILAR_SHOWN = 5;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,10 +55,17 @@ export class PostmortemDocumentController {
         { code: 'NOT_FOUND', field: 'id', message: `There is no incident ${id}.` },
         HttpStatus.NOT_FOUND,
       );
-    const [timeline, findings, actionItems] = await Promise.all([
+    const [timeline, findings, actionItems, similar] = await Promise.all([
       timelineByIncidentIds(this.dataSource, [id]),
       findingsByIncidentIds(this.dataSource, [id]),
       actionItemsByIncidentIds(this.dataSource, [id]),
+      similarToIncidents(this.dataSource, [id], SIMILAR_SHOWN),
+    ]);
+    const matches = similar.get(id) ?? [];
+    const matchIds = matches.map((match) => match.incidentId);
+    const [earlier, theirFindings] = await Promise.all([
+      incidentsByIds(this.dataSource, matchIds),
+      findingsByIncidentIds(this.dataSource, matchIds),
     ]);
     const now = new Date();
     return renderPostmortem({
@@ -62,6 +73,16 @@ export class PostmortemDocumentController {
       timeline: timeline.get(id) ?? [],
       findings: findings.get(id) ?? [],
       actionItems: (actionItems.get(id) ?? []).map((item) => ({ ...item, overdue: isOverdue(item, now) })),
+      similar: matches.flatMap((match) => {
+        const other = earlier.get(match.incidentId);
+        if (!other) return [];
+        const lessons = (theirFindings.get(match.incidentId) ?? [])
+          .filter((finding) => finding.kind === 'LESSON_LEARNED' && !finding.retracted)
+          .map((finding) => finding.description);
+        return [
+          { id: other.id, title: other.title, startedAt: other.startedAt, reasons: match.reasons, lessons },
+        ];
+      }),
     });
   }
 }

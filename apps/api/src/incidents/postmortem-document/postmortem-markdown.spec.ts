@@ -45,8 +45,18 @@ const source = (overrides: Partial<PostmortemSource> = {}): PostmortemSource => 
   ],
   findings: [
     { kind: 'TRIGGER', category: 'CONFIG_CHANGE', description: 'Pool size set to 5', retracted: false },
-    { kind: 'CONTRIBUTING_FACTOR', category: 'MONITORING_GAP', description: 'No pool alert', retracted: false },
-    { kind: 'CONTRIBUTING_FACTOR', category: 'MONITORING_GAP', description: 'Retracted one', retracted: true },
+    {
+      kind: 'CONTRIBUTING_FACTOR',
+      category: 'MONITORING_GAP',
+      description: 'No pool alert',
+      retracted: false,
+    },
+    {
+      kind: 'CONTRIBUTING_FACTOR',
+      category: 'MONITORING_GAP',
+      description: 'Retracted one',
+      retracted: true,
+    },
     { kind: 'WENT_WELL', category: null, description: 'Rollback took 2 minutes', retracted: false },
     { kind: 'GOT_LUCKY', category: null, description: 'Low traffic on a Sunday', retracted: false },
     { kind: 'LESSON_LEARNED', category: null, description: 'Review pool changes', retracted: false },
