@@ -4,10 +4,14 @@ import {
   FACTOR_CATEGORIES,
   FINDING_KINDS,
   type ActionItemOpened,
+  type ExperimentConcluded,
+  type ExperimentPlanned,
   type FindingRecorded,
   type IncidentReported,
   type IncidentsLinked,
   type MilestoneRecorded,
+  type PostmortemDueSet,
+  type PostmortemPublished,
 } from '@kb/domain';
 import {
   demoHistory,
@@ -237,6 +241,44 @@ describe('the demo history', () => {
       );
       expect(overdue.length).toBeGreaterThan(0.05 * opened.length);
       expect(overdue.length).toBeLessThan(0.4 * opened.length);
+    });
+
+    it('shows the learning loop: experiments with plans and every outcome, postmortems and items early and late', () => {
+      const kinds = new Map(reported.map((r) => [r.incidentId, r.kind]));
+      const planned = ofType<ExperimentPlanned['data']>('ExperimentPlanned');
+      const concluded = ofType<ExperimentConcluded['data']>('ExperimentConcluded');
+      const experiments = reported.filter((r) => r.kind === 'CHAOS_EXPERIMENT' || r.kind === 'GAME_DAY');
+      expect(new Set(planned.map((p) => p.incidentId)).size).toBe(experiments.length);
+      expect(
+        planned.every((p) => ['CHAOS_EXPERIMENT', 'GAME_DAY'].includes(kinds.get(p.incidentId) ?? '')),
+      ).toBe(true);
+      expect(planned.length).toBeGreaterThan(experiments.length); // some plans are revised
+      const outcomes = count(concluded.map((c) => c.outcome));
+      expect(outcomes.HELD).toBeGreaterThan(outcomes.REFUTED);
+      expect(outcomes.REFUTED).toBeGreaterThan(outcomes.ABORTED);
+      expect(outcomes.ABORTED).toBeGreaterThan(0);
+
+      // Postmortems of major incidents published before their deadline and after it.
+      const due = new Map(
+        ofType<PostmortemDueSet['data']>('PostmortemDueSet').map((d) => [d.incidentId, d.dueAt]),
+      );
+      const published = ofType<PostmortemPublished['data']>('PostmortemPublished').filter((p) =>
+        due.has(p.incidentId),
+      );
+      const late = published.filter((p) => p.publishedAt > (due.get(p.incidentId) as string));
+      expect(late.length).toBeGreaterThan(0);
+      expect(published.length - late.length).toBeGreaterThan(late.length);
+
+      // Action items done before their due date and after it.
+      const done = itemStreams.flatMap((stream) => {
+        const dueDate = (stream.events[0].data as ActionItemOpened['data']).dueDate;
+        const completed = stream.events.find((e) => e.type === 'ActionItemCompleted');
+        return dueDate && completed
+          ? [(completed.data as { completedAt: string }).completedAt <= dueDate]
+          : [];
+      });
+      expect(done.filter((onTime) => onTime).length).toBeGreaterThan(0);
+      expect(done.filter((onTime) => !onTime).length).toBeGreaterThan(0);
     });
 
     it('has timeline entries with ids <incidentId>:t<n>', () => {

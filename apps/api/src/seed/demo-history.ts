@@ -12,6 +12,7 @@ import {
   type ActionItemCommand,
   type ActionItemType,
   type DetectionSource,
+  type ExperimentOutcome,
   type FactorCategory,
   type FindingKind,
   type IncidentCommand,
@@ -389,6 +390,20 @@ class DemoHistoryGenerator {
     if (ackMs !== null) milestone('ACKNOWLEDGED', ackMs);
     if (mitigateMs !== null) milestone('MITIGATED', mitigateMs);
     milestone('RESOLVED', resolveMs);
+    // A chaos experiment or game day: its hypothesis before it runs, its outcome once resolved.
+    if (experiment)
+      plan.push(
+        ...experimentPlan(Prng.of('experiment', this.key, index), {
+          category,
+          service: service.name,
+          dependency,
+          services,
+          startMs,
+          planMs: reportMs + MINUTE,
+          concludeMs: after(resolveMs) + MINUTE,
+          resolveMs,
+        }),
+      );
     let settledMs = Math.max(...plan.map((p) => p.at));
 
     // Early corrections: the severity is re-assessed within the first hours.
@@ -917,4 +932,64 @@ function iso(ms: number): string {
 
 function midnightAfter(ms: number): number {
   return Math.ceil(ms / DAY) * DAY;
+}
+
+/** What an experiment of each category breaks on purpose. */
+const EXPERIMENT_FAULTS: Partial<Record<FactorCategory, string>> = {
+  MONITORING_GAP: 'silently returns stale data',
+  CAPACITY: 'gets twice its usual peak load',
+  PROCESS: 'is failed over by the runbook alone',
+  DEPENDENCY: 'becomes unavailable',
+  INFRASTRUCTURE: 'loses one of its nodes',
+};
+
+/** HELD most of the time; REFUTED a third of the time, the cheapest failure there is; some ABORTED. */
+const EXPERIMENT_OUTCOMES: Record<ExperimentOutcome, number> = { HELD: 55, REFUTED: 35, ABORTED: 10 };
+
+/**
+ * The plan (revised now and then before it runs) and the conclusion of a chaos experiment or game
+ * day, from a PRNG of its own so the rest of the history stays as it was.
+ */
+function experimentPlan(
+  prng: Prng,
+  at: {
+    category: FactorCategory;
+    service: string;
+    dependency: string;
+    services: readonly string[];
+    startMs: number;
+    planMs: number;
+    concludeMs: number;
+    resolveMs: number;
+  },
+): Array<Planned<IncidentCommandBody>> {
+  const fault = EXPERIMENT_FAULTS[at.category] ?? 'fails';
+  const plan = (steadyState: string): IncidentCommandBody => ({
+    type: 'PlanExperiment',
+    hypothesis: `${at.service} keeps its steady state when ${at.dependency} ${fault}`,
+    steadyState,
+    blastRadius: [...at.services],
+    abortConditions: `error rate of ${at.service} above 2 % for 5 minutes`,
+    plannedFor: iso(at.startMs),
+  });
+  const planned: Array<Planned<IncidentCommandBody>> = [
+    { at: at.planMs, command: plan(`${at.service} p99 under 300 ms and error rate under 0.1 %`) },
+  ];
+  if (prng.chance(0.2))
+    planned.push({
+      at: at.planMs + MINUTE,
+      command: plan(`${at.service} p99 under 500 ms and error rate under 0.5 %`),
+    });
+  const outcome = prng.weighted(EXPERIMENT_OUTCOMES);
+  const observations =
+    outcome === 'HELD'
+      ? `${at.service} stayed within its steady state; ${at.dependency} recovered on its own`
+      : outcome === 'REFUTED'
+        ? `${at.service} left its steady state within ${prng.int(1, 9)} minutes: ${at.dependency} ${fault} and nothing failed over`
+        : `Stopped early: the abort condition was met before the steady state could be judged`;
+  planned.push({
+    at: at.concludeMs,
+    command: { type: 'ConcludeExperiment', outcome, observations, concludedAt: iso(at.resolveMs) },
+  });
+  return planned;
 }

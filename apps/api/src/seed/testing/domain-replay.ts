@@ -85,11 +85,18 @@ export class DomainReplay {
         return { type: 'PublishPostmortem', summary: event.data.summary, impact: event.data.impact };
       case 'IncidentStatusChanged':
         throw new Error('A status change never starts a decision: it follows the event that caused it.');
-      case 'ExperimentPlanned':
-      case 'ExperimentConcluded':
+      case 'ExperimentPlanned': {
+        const { incidentId: _id, ...plan } = event.data;
+        return { type: 'PlanExperiment', ...plan };
+      }
+      case 'ExperimentConcluded': {
+        const { outcome, observations, concludedAt } = event.data;
+        return { type: 'ConcludeExperiment', outcome, observations, concludedAt };
+      }
       case 'PostmortemDueSet':
+        throw new Error('A postmortem deadline never starts a decision: it follows the resolution.');
       case 'PostmortemOverdue':
-        throw new Error(`The demo history has no ${event.type} yet (the learning-loop issue adds them).`);
+        throw new Error('The demo history has no reminders: the deadline watcher writes them live.');
     }
   }
 
@@ -142,7 +149,7 @@ export class DomainReplay {
       case 'ActionItemReopened':
         return { type: 'ReopenActionItem', actionItemId, note: event.data.note };
       case 'ActionItemOverdue':
-        throw new Error('The demo history has no ActionItemOverdue yet (the learning-loop issue adds them).');
+        throw new Error('The demo history has no reminders: the deadline watcher writes them live.');
     }
   }
 
