@@ -1,8 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL responses are untyped JSON: the tests assert their shape. */
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { describeOnPostgres } from '@kb/read-models/testing/describe-on-postgres';
 import { minutesAgo, sleep } from './support/graphql-fixtures';
+import { useFreshDatabase } from './support/fresh-database';
 import { ServiceProcess } from './support/service-process';
 
 jest.setTimeout(240_000);
@@ -120,31 +119,17 @@ const streamsOf = (late: ReadonlyArray<{ incidentId: string; itemId: string }>) 
  * killed with SIGKILL and started again, deadlines passing before, during and after.
  */
 describeOnPostgres('the deadline watcher in two processes', (serverUrl) => {
-  let admin: DataSource;
-  let database: string;
-  let url: string;
   const processes: ServiceProcess[] = [];
 
-  beforeAll(async () => {
-    admin = new DataSource({ type: 'postgres', url: serverUrl });
-    await admin.initialize();
-    database = `kb_deadlines_${randomBytes(6).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${database}`);
-    const parsed = new URL(serverUrl);
-    parsed.pathname = `/${database}`;
-    url = parsed.toString();
-  });
-
-  afterAll(async () => {
+  // Processes first (they share the DATA_DIR, removed with the first), then the database.
+  const db = useFreshDatabase(serverUrl, 'kb_deadlines', async () => {
     for (const service of processes) await service.stop({ keepDataDir: true }).catch(() => undefined);
     if (processes[0]) await processes[0].stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.destroy();
   });
 
   it('writes exactly one PostmortemOverdue per incident and one ActionItemOverdue per item, across a kill and a restart', async () => {
     const env = {
-      DATABASE_URL: url,
+      DATABASE_URL: db.url,
       KB_BOOTSTRAP_API_KEY: ADMIN,
       KB_ROLES: 'api,projector',
       DEADLINE_SCAN_MS: '100',

@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call -- GraphQL responses are untyped JSON: the tests assert their shape. */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { openEventStore, type EventStore } from '@kb/event-store';
 import { createReadModelDataSource, rebuildProjections } from '@kb/read-models';
 import { describeOnPostgres } from '@kb/read-models/testing/describe-on-postgres';
 import { dumpReadModels } from '@kb/read-models/testing/read-model-databases';
 import { projections } from '../src/read-side/projections';
 import { minutesAgo, sleep } from './support/graphql-fixtures';
+import { useFreshDatabase } from './support/fresh-database';
 import { ServiceProcess } from './support/service-process';
 
 jest.setTimeout(240_000);
@@ -47,31 +46,17 @@ async function projectionsOf(service: ServiceProcess): Promise<ProjectionHealth[
  * one PostgreSQL database and one event store (the embedded one, shared through its file).
  */
 describeOnPostgres('API and projector as separate processes', (serverUrl) => {
-  let database: string;
-  let url: string;
-  let admin: DataSource;
   const processes: ServiceProcess[] = [];
   let dataDir: string;
 
-  beforeAll(async () => {
-    admin = new DataSource({ type: 'postgres', url: serverUrl });
-    await admin.initialize();
-    database = `kb_split_${randomBytes(6).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${database}`);
-    const parsed = new URL(serverUrl);
-    parsed.pathname = `/${database}`;
-    url = parsed.toString();
-  });
-
-  afterAll(async () => {
+  // Processes first (they share the DATA_DIR, removed with the first), then the database.
+  const db = useFreshDatabase(serverUrl, 'kb_split', async () => {
     for (const service of processes) await service.stop({ keepDataDir: true }).catch(() => undefined);
     if (processes[0]) await processes[0].stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.destroy();
   });
 
   it('applies each projection in exactly one projector, fails over within 5 s of a SIGKILL, and every replica reads its own writes', async () => {
-    const env = { DATABASE_URL: url, KB_BOOTSTRAP_API_KEY: ADMIN };
+    const env = { DATABASE_URL: db.url, KB_BOOTSTRAP_API_KEY: ADMIN };
     const first = await ServiceProcess.start(env, undefined, 'projector');
     processes.push(first);
     dataDir = first.dataDir;
@@ -210,10 +195,10 @@ describeOnPostgres('API and projector as separate processes', (serverUrl) => {
     expect(lagging.every((p: { lag: number }) => p.lag === 0)).toBe(true);
     await Promise.all(processes.filter((p) => !p.exited).map((p) => p.stop({ keepDataDir: true })));
 
-    const live = await createReadModelDataSource({ kind: 'postgres', url });
-    const rebuiltDb = `${database}_rebuilt`;
-    await admin.query(`CREATE DATABASE ${rebuiltDb}`);
-    const rebuiltUrl = new URL(url);
+    const live = await createReadModelDataSource({ kind: 'postgres', url: db.url });
+    const rebuiltDb = `${db.name}_rebuilt`;
+    await db.admin.query(`CREATE DATABASE ${rebuiltDb}`);
+    const rebuiltUrl = new URL(db.url);
     rebuiltUrl.pathname = `/${rebuiltDb}`;
     const rebuilt = await createReadModelDataSource({ kind: 'postgres', url: rebuiltUrl.toString() });
     let store: EventStore | undefined;
@@ -231,7 +216,7 @@ describeOnPostgres('API and projector as separate processes', (serverUrl) => {
       await store?.close();
       await live.destroy();
       await rebuilt.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${rebuiltDb} WITH (FORCE)`);
+      await db.admin.query(`DROP DATABASE IF EXISTS ${rebuiltDb} WITH (FORCE)`);
     }
   });
 });
