@@ -97,6 +97,16 @@ const EXAMPLES_USE_PACKAGES_ONLY = [
   ),
 ];
 
+// "the page talks to the API only", apps/dashboard/src: a browser bundle, built by esbuild; it knows
+// the service through the GraphQL schema (typed documents in src/gql) and nothing of its code.
+const DASHBOARD_USES_THE_API_ONLY = [
+  fence(
+    'the page talks to the API only',
+    String.raw`^@kb(?:/|$)|^(?:\./)?(?:\.\./)+(?:api|projector|libs)/|^(?:apps|libs)(?:/|$)`,
+    "apps/dashboard runs in the browser and uses the public API only: write a GraphQL document (`graphql(...)` from ./gql, then `npm run dashboard:codegen`) instead of importing the service's code.",
+  ),
+];
+
 /** The fences of every file of `library`. */
 const libraryFences = (library) => [
   PUBLIC_ENTRIES_ONLY,
@@ -108,7 +118,17 @@ const restrictImports = (...patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'apps/dashboard/src/gql/**',
+      'coverage/**',
+      'data/**',
+      '**/*.js',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -142,6 +162,11 @@ export default tseslint.config(
   {
     files: ['libs/domain/**/*.ts'],
     rules: restrictImports(libraryFences('domain'), DOMAIN_NO_FRAMEWORK, DOMAIN_NO_IO),
+  },
+  // The dashboard: packages and its own files only.
+  {
+    files: ['apps/dashboard/src/**/*.ts', 'apps/dashboard/src/**/*.tsx'],
+    rules: restrictImports(PUBLIC_ENTRIES_ONLY, DASHBOARD_USES_THE_API_ONLY),
   },
   // The examples that docs/integrations.md shows: packages only.
   { files: ['docs/examples/**/*.ts'], rules: restrictImports(EXAMPLES_USE_PACKAGES_ONLY) },

@@ -134,9 +134,28 @@ const violations = [
     fence: 'examples use packages only',
     advice: /each file stands alone/,
   },
+  {
+    what: 'the dashboard importing a library',
+    filePath: 'apps/dashboard/src/fence-probe.ts',
+    code: importing('incidentStreamId', '@kb/domain'),
+    fence: 'the page talks to the API only',
+    advice: /write a GraphQL document/,
+  },
+  {
+    what: "the dashboard importing the service's code",
+    filePath: 'apps/dashboard/src/pages/fence-probe.ts',
+    code: importing('loadConfig', '../../../api/src/config/app-config'),
+    fence: 'the page talks to the API only',
+    advice: /uses the public API only/,
+  },
 ];
 
 const allowed = [
+  {
+    what: 'the dashboard importing its own files and packages',
+    filePath: 'apps/dashboard/src/pages/fence-probe.ts',
+    code: `${importing('execute', '../api')}${importing('render', 'preact')}`,
+  },
   {
     what: 'a library importing another one',
     filePath: 'libs/read-models/src/fence-probe.ts',

@@ -6,6 +6,7 @@ import { ActionItemsApiModule } from './action-items/action-items-api.module';
 import { AlertmanagerModule } from './alertmanager/alertmanager.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { AppConfig } from './config/app-config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { ErrorLoggingFilter } from './errors/error-logging.filter';
 import { EventLogModule } from './event-log/event-log.module';
@@ -38,6 +39,7 @@ export class AppModule {
           ProjectionsApiModule,
           AlertmanagerModule,
           GraphQLApiModule.forRoot(config.graphql),
+          DashboardModule.register(config.dashboardDir),
         ]
       : [];
     // One registry per application (tests run several in a process); its hooks go to the modules.

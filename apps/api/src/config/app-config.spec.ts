@@ -24,7 +24,13 @@ describe('loadConfig', () => {
       readiness: { maxProjectionLag: 1000 },
       shutdown: { drainMs: 5_000, timeoutMs: 10_000 },
       deadlines: { postmortemPolicy: { SEV1: 5, SEV2: 5 }, scanMs: 60_000 },
+      // The repository's own dist/dashboard, wherever the service is started from.
+      dashboardDir: resolve(__dirname, '../../../../dist/dashboard'),
     });
+  });
+
+  it('serves the dashboard from DASHBOARD_DIR when it is set', () => {
+    expect(loadConfig({ DASHBOARD_DIR: '/srv/kb/dashboard' }).dashboardDir).toBe('/srv/kb/dashboard');
   });
 
   it('reads CORS_ORIGINS as exact origins, and says how to write one that is not', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { eventStoreDbConnectionStringProblem, redactUrl, type EventStoreConfig } from '@kb/event-store';
 import { LAG_COUNT_LIMIT, type ReadModelDatabaseConfig } from '@kb/read-models';
+import { DEFAULT_DASHBOARD_DIR } from '../dashboard/dashboard-assets';
 import { readDeadlineConfig, type DeadlineConfig } from '../deadlines/deadline-config';
 import { parseCorsOrigins } from '../http/cors';
 import { DEFAULT_MAX_IN_FLIGHT } from '../http/load-shedding';
@@ -65,6 +66,8 @@ export interface AppConfig {
   /** The postmortem policy and the deadline watcher (docs/operations/deadlines.md). */
   readonly deadlines: DeadlineConfig;
   /** What SIGTERM and SIGINT do (docs/operations/health-and-shutdown.md). */
+  /** DASHBOARD_DIR (default dist/dashboard of the package): where `npm run build` put the web page. */
+  readonly dashboardDir: string;
   readonly shutdown: {
     /** SHUTDOWN_DRAIN_MS (default 5,000): after SIGTERM, serve on while readiness says 503. */
     readonly drainMs: number;
@@ -255,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readiness: { maxProjectionLag },
     shutdown: { drainMs, timeoutMs: shutdownTimeoutMs },
     deadlines,
+    dashboardDir: resolve(value('DASHBOARD_DIR') ?? DEFAULT_DASHBOARD_DIR),
   };
 }
 

@@ -40,9 +40,14 @@ export class ApiUnderTest {
    */
   static async start(
     env: NodeJS.ProcessEnv = {},
-    options: { logger?: LoggerService } = {},
+    options: {
+      logger?: LoggerService;
+      /** Runs on the fresh DATA_DIR before the service starts (to write a demo history into it, say). */
+      prepare?: (dataDir: string) => Promise<void>;
+    } = {},
   ): Promise<ApiUnderTest> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'));
+    await options.prepare?.(dataDir);
     const app = await createApp(
       loadConfig({
         DATA_DIR: dataDir,
