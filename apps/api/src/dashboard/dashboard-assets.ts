@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The files `npm run build` writes for the dashboard (scripts/build-dashboard.js), by URL name. */
@@ -12,6 +12,7 @@ const FILES: Record<string, string> = {
 };
 
 export interface DashboardAsset {
+  readonly modifiedMs: number;
   readonly body: Buffer;
   readonly contentType: string;
   readonly etag: string;
@@ -31,8 +32,9 @@ export function packageRoot(from = __dirname): string {
 export const DEFAULT_DASHBOARD_DIR = join(packageRoot(), 'dist', 'dashboard');
 
 /**
- * The built dashboard, read from `directory` once found and kept in memory: a handful of files
- * under a megabyte. Only the names above are served, so no request path reaches the file system.
+ * The built dashboard, read from `directory` and kept in memory (a handful of files under two
+ * megabytes) until `npm run build` writes them again. Only the names above are served, so no
+ * request path reaches the file system.
  */
 export class DashboardAssets {
   private readonly cache = new Map<string, DashboardAsset>();
@@ -43,15 +45,19 @@ export class DashboardAssets {
   get(name: string): DashboardAsset | undefined {
     const contentType = FILES[name];
     if (contentType === undefined) return undefined;
-    const cached = this.cache.get(name);
-    if (cached) return cached;
+    const path = join(this.directory, name);
+    let modifiedMs: number;
     let body: Buffer;
     try {
-      body = readFileSync(join(this.directory, name));
+      modifiedMs = statSync(path).mtimeMs;
+      const cached = this.cache.get(name);
+      if (cached?.modifiedMs === modifiedMs) return cached;
+      body = readFileSync(path);
     } catch {
       return undefined;
     }
     const asset = {
+      modifiedMs,
       body,
       contentType,
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,

@@ -145,6 +145,12 @@ export function defaultPeriod(now = new Date()): Period {
 
 const instant = (date: string) => `${date}T00:00:00.000Z`;
 
+/** At most about `count` of the values, evenly spaced: the labels an axis has room for. */
+function everyNth<T>(values: readonly T[], count: number): T[] {
+  const step = Math.max(1, Math.ceil(values.length / count));
+  return values.filter((_, index) => index % step === 0);
+}
+
 export function TrendsPage({ role }: { role: Role }) {
   const [period, setPeriod] = useState<Period>(defaultPeriod);
   const [draft, setDraft] = useState<Period>(period);
@@ -338,13 +344,15 @@ function TrendChart({ period, csv }: { period: Period; csv: boolean }) {
             count: p.count,
           }));
           const groups = [...top, ...(totals.size > top.size ? ['other'] : [])];
+          const buckets = [...new Set(data.map((d) => d.bucket))];
           return (
             <>
               <ChartOf
                 label="Incidents per bucket"
                 data={data}
                 options={{
-                  x: { label: null, type: 'band', tickRotate: -30 },
+                  marginBottom: 56,
+                  x: { label: null, type: 'band', tickRotate: -40, ticks: everyNth(buckets, 16) },
                   y: { label: 'incidents', grid: true },
                   color: { domain: groups, range: PALETTE, legend: period.groupBy !== 'NONE' },
                   marks: [
@@ -568,7 +576,7 @@ function ActionItemChart({ period, csv }: { period: Period; csv: boolean }) {
                 label="Action items per owner team by status"
                 data={data}
                 options={{
-                  marginLeft: 120,
+                  marginLeft: 170,
                   y: { label: null, domain: teams.map((r) => r.key ?? 'all') },
                   x: { label: 'action items', grid: true },
                   color: {
@@ -644,7 +652,7 @@ function RecurrencePanel({ period, csv }: { period: Period; csv: boolean }) {
                   label="Largest recurrence clusters"
                   data={data}
                   options={{
-                    marginLeft: 200,
+                    marginLeft: 240,
                     y: { label: null, domain: data.map((d) => d.cluster) },
                     x: { label: 'incidents', grid: true },
                     marks: [
