@@ -61,8 +61,8 @@ function KeyForm({ onKey, problem }: { onKey: (key: string) => void; problem: st
         </label>
         <p class="note">
           The key is kept for this browser tab only (session storage) and sent in a header, never in a link.
-          An admin creates keys with <code>createApiKey</code>; on a first start, the service's{' '}
-          <code>KB_BOOTSTRAP_API_KEY</code> is one.
+          An admin creates keys with <code>createApiKey</code>; on its first start the service writes an ADMIN
+          key to <code>data/bootstrap-api-key.txt</code>.
         </p>
         {problem && (
           <p class="error" role="alert">
