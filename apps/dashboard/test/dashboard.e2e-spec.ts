@@ -437,6 +437,53 @@ describe('the dashboard in a browser', () => {
     await context.close();
   });
 
+  it('shows hostile text as text: no markup or script from an incident reaches the page', async () => {
+    const title = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> & <mark>x</mark>';
+    const incident = await reportIncident(api, {
+      title,
+      summary: '<b onmouseover="window.__pwned=3">bold</b>',
+    });
+    await recordFinding(api, {
+      incidentId: incident.id,
+      kind: 'LESSON_LEARNED',
+      description: '</li><li>injected</li><iframe src="javascript:window.__pwned=4">',
+    });
+    const { context, page } = await signedIn(keys.VIEWER, `#/incidents/${incident.id}`);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: 'onerror' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    expect(await page.locator('article img, article script, article iframe, article b').count()).toBe(0);
+    expect(await page.locator('ul.findings > li').count()).toBe(1);
+
+    // And in search results, whose snippets mark the matching words.
+    await page.goto(`${api.baseUrl}/#/incidents?q=${encodeURIComponent('onerror pwned')}`);
+    await page.getByRole('heading', { name: /results? for/ }).waitFor();
+    expect(await page.locator('ol.results > li').count()).toBeGreaterThan(0);
+    expect(await page.locator('ol.results img, ol.results script, ol.results iframe').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    await context.close();
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${api.baseUrl}/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.name')).toBe('apiKey');
+    await page.keyboard.type(keys.ANALYST);
+    await page.keyboard.press('Enter');
+    await page.getByText(/Signed in with a/).waitFor();
+    // Tab to the "Incidents" link and follow it.
+    for (let n = 0; n < 6; n++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate('document.activeElement.textContent')) === 'Incidents') break;
+    }
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Incidents');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Latest incidents' }).waitFor();
+    expect(page.url()).toMatch(/#\/incidents$/);
+    await context.close();
+  });
+
   it('never put an API key into a URL', () => {
     expect(requested.length).toBeGreaterThan(50);
     for (const secret of [ADMIN_SECRET, ...Object.values(keys)])
