@@ -484,6 +484,28 @@ describe('the dashboard in a browser', () => {
     await context.close();
   });
 
+  it('tells a first user of an empty knowledge base how to get demo data', async () => {
+    const empty = await ApiUnderTest.start({ DASHBOARD_DIR: dashboardDir });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${empty.baseUrl}/`);
+      await page.getByLabel('API key').fill(ADMIN_SECRET);
+      await page.getByRole('button', { name: 'Open the dashboard' }).click();
+      const trend = page.locator('[data-chart=incidentTrend]');
+      await trend.getByText('No incidents in this period').waitFor();
+      expect(await trend.textContent()).toContain('npm run seed');
+      await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await page.screenshot({ path: join(SCREENSHOTS, 'trends-empty.png'), fullPage: true });
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(`${empty.baseUrl}/#/incidents`);
+      await page.getByText('Nothing recorded yet').waitFor();
+    } finally {
+      await context.close();
+      await empty.stop();
+    }
+  });
+
   it('never put an API key into a URL', () => {
     expect(requested.length).toBeGreaterThan(50);
     for (const secret of [ADMIN_SECRET, ...Object.values(keys)])
