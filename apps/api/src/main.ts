@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   logger.log(
     config.roles.has('api')
-      ? `Listening on http://localhost:${config.port} (GraphQL at /graphql, health at /health; roles ${roles})`
+      ? `Listening on http://localhost:${config.port} (dashboard at /, GraphQL at /graphql, health at /health; roles ${roles})`
       : `Listening on http://localhost:${config.port} (health at /health only; roles ${roles})`,
   );
   if (!config.roles.has('projector'))
