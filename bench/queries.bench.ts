@@ -15,7 +15,7 @@
  * 3 warm-ups) with fetch, each timed until the last byte of its answer (the first answer is parsed
  * and checked, the timed ones must be as long), and p50 / p95 are taken; in turn with each request, every SQL statement
  * that one such request sent (captured from TypeORM: the API-key lookup, the report's statements,
- * any DataLoader batch) is run bare, one after the other on the same connection: the floor. `ratio`
+ * any DataLoader batch; on SQLite also those the service sends to its read workers) is run bare, one after the other on the same connection: the floor. `ratio`
  * is GraphQL p95 / bare p95 (`ratioP50` the same of the medians). BENCH_ONLY=sqlite|postgres measures one database. One JSON line on stdout,
  * progress on stderr.
  */
@@ -28,6 +28,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource, type Logger as TypeOrmLogger, type QueryRunner } from 'typeorm';
 import {
   createReadModelDataSource,
+  readPoolOf,
   PROJECTED_STREAM_PREFIXES,
   readCheckpoint,
   readModelProjections,
@@ -243,6 +244,16 @@ async function measure(label: string, env: Record<string, string>) {
     const dataSource = app.get<DataSource>(READ_MODEL_DATA_SOURCE);
     const recorder = new StatementRecorder();
     Object.assign(dataSource, { logger: recorder });
+    // On SQLite the reports' statements run in read workers, which TypeORM does not log: record them
+    // where they are handed to the pool.
+    const pool = readPoolOf(dataSource);
+    if (pool) {
+      const query = pool.query.bind(pool);
+      pool.query = <Row>(sql: string, params: readonly unknown[]) => {
+        recorder.recording?.push([sql, [...params]]);
+        return query<Row>(sql, params);
+      };
+    }
     const send = (query: string, variables: Record<string, unknown>) =>
       fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
