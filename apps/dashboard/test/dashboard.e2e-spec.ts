@@ -384,6 +384,51 @@ describe('the dashboard in a browser', () => {
     await context.close();
   });
 
+  it('lets a CONTRIBUTOR add findings and timeline entries on the incident page', async () => {
+    const incident = await reportIncident(api, {
+      title: 'Search index rebuild stalled',
+      services: ['search'],
+    });
+    const { context, page } = await signedIn(keys.CONTRIBUTOR, `#/incidents/${incident.id}`);
+    await page.getByRole('heading', { level: 1, name: incident.title }).waitFor();
+
+    const finding = page.getByRole('form', { name: 'Record a finding' });
+    await finding.getByLabel('Finding kind').selectOption('CONTRIBUTING_FACTOR');
+    await finding.getByLabel('Factor category').selectOption('CAPACITY');
+    await finding
+      .getByLabel(/^What was found/)
+      .fill('The on-call engineer should have noticed the disk filling up');
+    await finding.getByRole('button', { name: 'Record finding' }).click();
+    await page.locator('ul.findings > li').first().waitFor();
+    await expect(page.locator('ul.findings').textContent()).resolves.toContain('Blameless hint');
+
+    const entry = page.getByRole('form', { name: 'Add a timeline entry' });
+    await entry.getByLabel('What happened').fill('Paused the rebuild and freed disk space');
+    await entry.getByRole('button', { name: 'Add entry' }).click();
+    await page.locator('ol.timeline > li').first().waitFor();
+    await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Paused the rebuild');
+
+    // A refusal names the field; nothing is written.
+    const refused = page.getByRole('form', { name: 'Add a timeline entry' });
+    await refused.getByLabel('When (your time zone)').fill('2099-01-01T00:00');
+    await refused.getByLabel('What happened').fill('From the future');
+    await refused.getByRole('button', { name: 'Add entry' }).click();
+    const alert = refused.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/\bat\b/);
+
+    const { incident: stored } = await api.data<any>(
+      `query($id: ID!) { incident(id: $id) { findings { kind category description blamelessHints } timeline { text } } }`,
+      { id: incident.id },
+    );
+    expect(stored.findings).toHaveLength(1);
+    expect(stored.findings[0]).toMatchObject({ kind: 'CONTRIBUTING_FACTOR', category: 'CAPACITY' });
+    expect(stored.findings[0].blamelessHints.length).toBeGreaterThan(0);
+    expect(stored.timeline).toEqual([{ text: 'Paused the rebuild and freed disk space' }]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
   it('says which field a refused report breaks, and saves nothing', async () => {
     const before = await api.data<any>(`{ incidents(first: 1) { totalCount } }`);
     const { context, page } = await signedIn(keys.CONTRIBUTOR, '#/report');
@@ -416,6 +461,12 @@ describe('the dashboard in a browser', () => {
     await page.goto(`${api.baseUrl}/#/incidents/${incidents.edges[0].node.id}`);
     await page.getByRole('heading', { level: 1, name: incidents.edges[0].node.title }).waitFor();
     await page.getByText('The event history needs an ANALYST key or higher.').waitFor();
+    expect(
+      await page
+        .locator('form[aria-label="Record a finding"], form[aria-label="Add a timeline entry"]')
+        .count(),
+    ).toBe(0);
+    expect(await page.locator('textarea').count()).toBe(0);
     await context.close();
 
     // A CONTRIBUTOR, on the other hand, is offered the form.

@@ -15,6 +15,8 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation RecordFinding($input: RecordFindingInput!) {\n    recordFinding(input: $input) {\n      id\n      blamelessHints\n    }\n  }\n": typeof types.RecordFindingDocument,
+    "\n  mutation AddTimelineEntry($input: AddTimelineEntryInput!) {\n    addTimelineEntry(input: $input) {\n      id\n    }\n  }\n": typeof types.AddTimelineEntryDocument,
     "\n  query IncidentPage($id: ID!, $asOf: DateTime) {\n    incident(id: $id, asOf: $asOf) {\n      id\n      revision\n      title\n      summary\n      kind\n      severity\n      status\n      services\n      tags\n      detectionSource\n      startedAt\n      detectedAt\n      acknowledgedAt\n      mitigatedAt\n      resolvedAt\n      closedAt\n      reportedAt\n      updatedAt\n      postmortemDueAt\n      timeline {\n        id\n        at\n        text\n      }\n      findings {\n        id\n        kind\n        category\n        description\n        blamelessHints\n        retracted\n        recordedAt\n      }\n      actionItems {\n        id\n        title\n        type\n        priority\n        ownerTeam\n        dueDate\n        status\n        overdue\n        completedAt\n      }\n      links {\n        relation\n        incident {\n          id\n          title\n        }\n      }\n      postmortem {\n        summary\n        impact\n        publishedAt\n        blamelessHints\n      }\n      experiment {\n        hypothesis\n        steadyState\n        blastRadius\n        abortConditions\n        plannedFor\n        outcome\n        observations\n        concludedAt\n      }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  query SimilarToIncident($id: ID!) {\n    incident(id: $id) {\n      id\n      similar(first: 5) {\n        score\n        reasons\n        incident {\n          id\n          title\n          kind\n          severity\n          startedAt\n        }\n        lessons {\n          id\n          description\n        }\n      }\n    }\n  }\n": typeof types.SimilarToIncidentDocument,
     "\n  query IncidentHistory($id: ID!) {\n    incident(id: $id) {\n      id\n      history {\n        id\n        revision\n        type\n        actor\n        occurredAt\n        recordedAt\n        data\n      }\n    }\n  }\n": typeof types.IncidentHistoryDocument,
@@ -33,6 +35,8 @@ type Documents = {
     "\n  query AnalystProbe {\n    events(first: 1) {\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": typeof types.AnalystProbeDocument,
 };
 const documents: Documents = {
+    "\n  mutation RecordFinding($input: RecordFindingInput!) {\n    recordFinding(input: $input) {\n      id\n      blamelessHints\n    }\n  }\n": types.RecordFindingDocument,
+    "\n  mutation AddTimelineEntry($input: AddTimelineEntryInput!) {\n    addTimelineEntry(input: $input) {\n      id\n    }\n  }\n": types.AddTimelineEntryDocument,
     "\n  query IncidentPage($id: ID!, $asOf: DateTime) {\n    incident(id: $id, asOf: $asOf) {\n      id\n      revision\n      title\n      summary\n      kind\n      severity\n      status\n      services\n      tags\n      detectionSource\n      startedAt\n      detectedAt\n      acknowledgedAt\n      mitigatedAt\n      resolvedAt\n      closedAt\n      reportedAt\n      updatedAt\n      postmortemDueAt\n      timeline {\n        id\n        at\n        text\n      }\n      findings {\n        id\n        kind\n        category\n        description\n        blamelessHints\n        retracted\n        recordedAt\n      }\n      actionItems {\n        id\n        title\n        type\n        priority\n        ownerTeam\n        dueDate\n        status\n        overdue\n        completedAt\n      }\n      links {\n        relation\n        incident {\n          id\n          title\n        }\n      }\n      postmortem {\n        summary\n        impact\n        publishedAt\n        blamelessHints\n      }\n      experiment {\n        hypothesis\n        steadyState\n        blastRadius\n        abortConditions\n        plannedFor\n        outcome\n        observations\n        concludedAt\n      }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  query SimilarToIncident($id: ID!) {\n    incident(id: $id) {\n      id\n      similar(first: 5) {\n        score\n        reasons\n        incident {\n          id\n          title\n          kind\n          severity\n          startedAt\n        }\n        lessons {\n          id\n          description\n        }\n      }\n    }\n  }\n": types.SimilarToIncidentDocument,
     "\n  query IncidentHistory($id: ID!) {\n    incident(id: $id) {\n      id\n      history {\n        id\n        revision\n        type\n        actor\n        occurredAt\n        recordedAt\n        data\n      }\n    }\n  }\n": types.IncidentHistoryDocument,
@@ -51,6 +55,14 @@ const documents: Documents = {
     "\n  query AnalystProbe {\n    events(first: 1) {\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": types.AnalystProbeDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordFinding($input: RecordFindingInput!) {\n    recordFinding(input: $input) {\n      id\n      blamelessHints\n    }\n  }\n"): typeof import('./graphql').RecordFindingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddTimelineEntry($input: AddTimelineEntryInput!) {\n    addTimelineEntry(input: $input) {\n      id\n    }\n  }\n"): typeof import('./graphql').AddTimelineEntryDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

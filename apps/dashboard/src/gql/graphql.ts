@@ -34,6 +34,16 @@ export type ActionItemType =
   | 'PROCESS'
   | 'REPAIR';
 
+export type AddTimelineEntryInput = {
+  at: string;
+  /** The write happens only if the entity's revision still equals it (else CONFLICT). */
+  expectedRevision?: number | null | undefined;
+  /** A retry with the same key and input returns the first result and appends nothing; the same key with other input is BAD_USER_INPUT. */
+  idempotencyKey?: string | null | undefined;
+  incidentId: string | number;
+  text: string;
+};
+
 export type DetectionSource =
   | 'AUDIT'
   | 'CHAOS_EXPERIMENT'
@@ -138,6 +148,17 @@ export type Priority =
   | 'P3'
   | 'P4';
 
+export type RecordFindingInput = {
+  category?: FactorCategory | null | undefined;
+  description: string;
+  /** The write happens only if the entity's revision still equals it (else CONFLICT). */
+  expectedRevision?: number | null | undefined;
+  /** A retry with the same key and input returns the first result and appends nothing; the same key with other input is BAD_USER_INPUT. */
+  idempotencyKey?: string | null | undefined;
+  incidentId: string | number;
+  kind: FindingKind;
+};
+
 export type ReportIncidentInput = {
   detectedAt?: string | null | undefined;
   detectionSource: DetectionSource;
@@ -194,6 +215,20 @@ export type TrendInput = {
   groupBy?: TrendDimension | null | undefined;
   to: string;
 };
+
+export type RecordFindingMutationVariables = Exact<{
+  input: RecordFindingInput;
+}>;
+
+
+export type RecordFindingMutation = { recordFinding: { id: string, blamelessHints: Array<string> } };
+
+export type AddTimelineEntryMutationVariables = Exact<{
+  input: AddTimelineEntryInput;
+}>;
+
+
+export type AddTimelineEntryMutation = { addTimelineEntry: { id: string } };
 
 export type IncidentPageQueryVariables = Exact<{
   id: string | number;
@@ -323,6 +358,21 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const RecordFindingDocument = new TypedDocumentString(`
+    mutation RecordFinding($input: RecordFindingInput!) {
+  recordFinding(input: $input) {
+    id
+    blamelessHints
+  }
+}
+    `) as unknown as TypedDocumentString<RecordFindingMutation, RecordFindingMutationVariables>;
+export const AddTimelineEntryDocument = new TypedDocumentString(`
+    mutation AddTimelineEntry($input: AddTimelineEntryInput!) {
+  addTimelineEntry(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AddTimelineEntryMutation, AddTimelineEntryMutationVariables>;
 export const IncidentPageDocument = new TypedDocumentString(`
     query IncidentPage($id: ID!, $asOf: DateTime) {
   incident(id: $id, asOf: $asOf) {

@@ -4,6 +4,7 @@ import { fromLocalInput, toLocalInput, words } from '../format';
 import { graphql } from '../gql';
 import { allows, type Role } from '../session';
 import { ActionButton, Async, Empty, Time, useLoad } from '../ui';
+import { IncidentWrites } from './incident-writes';
 import { SimilarList } from './similar-list';
 
 const IncidentPage = graphql(`
@@ -374,6 +375,8 @@ export function IncidentView({
               )}
             </section>
 
+            {/* Writes go to the incident as it is now, never to a past view of it. */}
+            {allows(role, 'CONTRIBUTOR') && !asOf && <IncidentWrites incidentId={id} onWritten={retry} />}
             <SimilarPanel id={id} />
             <HistoryPanel id={id} role={role} onAsOf={showAsOf} />
           </article>
