@@ -222,6 +222,35 @@ describe('the demo history', () => {
       expect(repeats / reported.length).toBeGreaterThan(0.1);
     });
 
+    it('tells a recurrence in the words of the failure it repeats: its title and quoted error', () => {
+      const byId = new Map(reported.map((r) => [r.incidentId, r]));
+      const textsOf = (incidentId: string) =>
+        history
+          .find((i) => i.incidentId === incidentId)!
+          .streams[0].events.map((e) => JSON.stringify(e.data))
+          .join(' ');
+      const quoted = (text: string) => new Set(text.match(/\\"[^"\\]+\\"/g) ?? []);
+      const recurrences = ofType<IncidentsLinked['data']>('IncidentsLinked').filter(
+        (l) => l.relation === 'RECURRENCE_OF',
+      );
+      expect(recurrences.length).toBeGreaterThan(50);
+      let bothQuote = 0;
+      for (const link of recurrences) {
+        const later = byId.get(link.incidentId)!;
+        const earlier = byId.get(link.relatedIncidentId)!;
+        expect(later.title.replace(/^Near miss: /, '')).toBe(earlier.title.replace(/^Near miss: /, ''));
+        const [a, b] = [quoted(textsOf(later.incidentId)), quoted(textsOf(earlier.incidentId))];
+        if (a.size === 0 || b.size === 0) continue;
+        bothQuote += 1;
+        expect([...a].filter((q) => b.has(q))).not.toEqual([]);
+      }
+      // An incident without summary, trigger or timeline has no error quoted: few do.
+      expect(bothQuote / recurrences.length).toBeGreaterThan(0.8);
+      // Other failures of a service and category draw their own error: most titles-with-errors differ.
+      const errors = new Set(reported.flatMap((r) => [...quoted(JSON.stringify(r.summary ?? ''))]));
+      expect(errors.size).toBeGreaterThan(40);
+    });
+
     it('has action items of every type and priority: done, in progress, dropped with a reason, overdue', () => {
       const opened = itemStreams.map((s) => s.events[0].data as ActionItemOpened['data']);
       expect(opened.length).toBeGreaterThan(0.7 * reported.length);

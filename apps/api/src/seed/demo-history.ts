@@ -267,6 +267,16 @@ interface Remembered {
   readonly team: string;
   readonly service: string;
   readonly category: FactorCategory | null;
+  readonly signature: FailureSignature;
+}
+
+/** What a recurrence of a failure repeats (demo-texts.ts, FAILURE_PARTS). */
+interface FailureSignature {
+  readonly symptom: string;
+  readonly trigger: string;
+  readonly dependency: string;
+  readonly part: string;
+  readonly error: string;
 }
 
 interface Planned<Command> {
@@ -313,7 +323,7 @@ class DemoHistoryGenerator {
     const progress = (startMs - this.from) / (this.until - this.from);
     const kind = this.kindAt(prng, startMs, progress);
     const service = this.popularity.pick(prng);
-    const dependency = this.dependencyOf(prng, service);
+    let dependency = this.dependencyOf(prng, service);
     const severity = prng.weighted(SEVERITY_BY_KIND[kind]);
     const detectionSource = prng.weighted(DETECTION_BY_KIND[kind]);
     const experiment = kind === 'CHAOS_EXPERIMENT' || kind === 'GAME_DAY';
@@ -329,8 +339,21 @@ class DemoHistoryGenerator {
     } else if (experiment) category = prng.weighted(EXPERIMENT_CATEGORIES);
     else category = prng.chance(0.45) ? service.weakSpot : prng.weighted(TRIGGER_CATEGORIES);
     this.otherLinks(prng, service, startMs, links);
+    // A repeat is the same failure again: the same part, error, symptom and dependency.
+    const signature: FailureSignature = repeatOf?.category
+      ? repeatOf.signature
+      : {
+          symptom: prng.pick(texts.SYMPTOMS[category]),
+          trigger: prng.pick(texts.FINDING_TEXTS[category]),
+          dependency,
+          part: prng.pick(texts.FAILURE_PARTS[category]),
+          error: prng.pick(texts.FAILURE_ERRORS[category]),
+        };
+    dependency = signature.dependency;
+    const triggerText = () =>
+      `${texts.fill(prng, signature.trigger, service.name, dependency)} The ${signature.part} reported "${signature.error}".`;
 
-    const title = this.titleOf(prng, kind, category, service.name, dependency);
+    const title = this.titleOf(prng, kind, signature.symptom, service.name, dependency);
     const services = this.servicesOf(prng, service, dependency);
     const tags = this.tagsOf(prng, category, startMs);
 
@@ -372,9 +395,13 @@ class DemoHistoryGenerator {
       command: {
         type: 'ReportIncident',
         title,
-        summary: prng.chance(0.4)
-          ? texts.fill(prng, prng.pick(texts.POSTMORTEM_IMPACTS), service.name, dependency) + '.'
-          : null,
+        summary: experiment
+          ? null
+          : prng.chance(0.4)
+            ? `${texts.fill(prng, prng.pick(texts.POSTMORTEM_IMPACTS), service.name, dependency)}. The ${signature.part} reported "${signature.error}".`
+            : prng.chance(0.5)
+              ? `The ${signature.part} of ${service.name} reported "${signature.error}".`
+              : null,
         kind,
         severity,
         services,
@@ -421,7 +448,10 @@ class DemoHistoryGenerator {
         command: {
           type: 'AddTimelineEntry',
           at: iso(ms),
-          text: texts.fill(prng, prng.pick(texts.TIMELINE_TEXTS), prng.pick(services), dependency),
+          text:
+            n === 0 && !experiment
+              ? `Alert fired for ${service.name}: "${signature.error}"`
+              : texts.fill(prng, prng.pick(texts.TIMELINE_TEXTS), prng.pick(services), dependency),
         },
       });
     }
@@ -445,7 +475,7 @@ class DemoHistoryGenerator {
           type: 'RecordFinding',
           kind: 'TRIGGER',
           category,
-          description: texts.findingText(prng, 'TRIGGER', category, service.name, dependency),
+          description: triggerText(),
         },
       });
 
@@ -483,13 +513,10 @@ class DemoHistoryGenerator {
             type: 'RecordFinding',
             kind: findingKind,
             category: findingCategory,
-            description: texts.findingText(
-              prng,
-              findingKind,
-              findingCategory,
-              prng.pick(services),
-              dependency,
-            ),
+            description:
+              findingKind === 'TRIGGER' && findingCategory === category
+                ? triggerText()
+                : texts.findingText(prng, findingKind, findingCategory, prng.pick(services), dependency),
           },
         });
         const ordinal = n + 1 + (triggerEarly ? 1 : 0);
@@ -565,7 +592,8 @@ class DemoHistoryGenerator {
         if (item) streams.push(item);
       }
     }
-    if (finalState?.exists) this.remember(incidentId, finalState.startedAt, reportMs, service, kind, decided);
+    if (finalState?.exists)
+      this.remember(incidentId, finalState.startedAt, reportMs, service, kind, decided, signature);
     return { index, incidentId, streams };
   }
 
@@ -613,7 +641,7 @@ class DemoHistoryGenerator {
   private titleOf(
     prng: Prng,
     kind: IncidentKind,
-    category: FactorCategory,
+    symptom: string,
     service: string,
     dependency: string,
   ): string {
@@ -622,7 +650,7 @@ class DemoHistoryGenerator {
         ? prng.pick(texts.CHAOS_TITLES)
         : kind === 'GAME_DAY'
           ? prng.pick(texts.GAME_DAY_TITLES)
-          : prng.pick(texts.SYMPTOMS[category]);
+          : symptom;
     const title = texts.fill(prng, template, service, dependency);
     return kind === 'NEAR_MISS' ? `Near miss: ${title}` : title;
   }
@@ -711,6 +739,7 @@ class DemoHistoryGenerator {
     service: DemoService,
     kind: IncidentKind,
     decided: DecidedIncident,
+    signature: FailureSignature,
   ): void {
     if (kind === 'CHAOS_EXPERIMENT' || kind === 'GAME_DAY') return;
     const remembered: Remembered = {
@@ -720,6 +749,7 @@ class DemoHistoryGenerator {
       team: service.team,
       service: service.name,
       category: decided.triggerCategory,
+      signature,
     };
     const list = this.recentByService.get(service.name) ?? [];
     list.push(remembered);

@@ -98,7 +98,7 @@ export const GAME_DAY_TITLES = [
   'Game day: on-call drill for {s}',
 ];
 
-const FINDING_TEXTS: Record<FactorCategory, readonly string[]> = {
+export const FINDING_TEXTS: Record<FactorCategory, readonly string[]> = {
   CODE_CHANGE: [
     'A change to {s} shipped without a test for empty responses from {d}.',
     'A refactoring of {s} changed the retry behaviour; the canary was too small to show it.',
@@ -308,3 +308,167 @@ export const TAGS_BY_CATEGORY: Record<FactorCategory, readonly string[]> = {
   UNKNOWN: ['needs-analysis'],
 };
 export const GENERAL_TAGS = ['customer-facing', 'region-eu', 'region-us', 'weekend', 'on-call', 'postmortem'];
+
+/**
+ * What makes one failure recognisable when it comes back: the part of the service that broke and
+ * the error it gave, as people quote them in titles, timelines and findings. A recurrence of a
+ * failure repeats them (and its symptom, trigger and dependency); other failures of the same
+ * service and category draw their own.
+ */
+export const FAILURE_PARTS: Record<FactorCategory, readonly string[]> = {
+  CODE_CHANGE: [
+    'order serializer',
+    'pricing module',
+    'session middleware',
+    'search indexer',
+    'invoice renderer',
+  ],
+  CONFIG_CHANGE: [
+    'connection pool settings',
+    'rate limiter',
+    'routing table',
+    'feature flag service',
+    'retry policy',
+  ],
+  INFRASTRUCTURE: [
+    'node pool',
+    'persistent volume claims',
+    'cluster autoscaler',
+    'ingress controller',
+    'log shipper',
+  ],
+  DEPENDENCY: [
+    'payment provider client',
+    'geocoding client',
+    'identity provider client',
+    'object storage client',
+    'email gateway client',
+  ],
+  CAPACITY: ['worker pool', 'message consumers', 'read replicas', 'JVM heap', 'request queue'],
+  NETWORK: [
+    'service mesh sidecar',
+    'internal load balancer',
+    'resolver cache',
+    'cross-zone link',
+    'egress proxy',
+  ],
+  HARDWARE: ['RAID controller', 'network interface', 'SSD array', 'power supply unit', 'memory module'],
+  DATA: [
+    'nightly import',
+    'deduplication job',
+    'schema registry',
+    'cache warmer',
+    'change-data-capture stream',
+  ],
+  USER_BEHAVIOR: [
+    'public search endpoint',
+    'bulk export endpoint',
+    'mobile sync endpoint',
+    'signup form',
+    'webhook fan-out',
+  ],
+  SECURITY: ['TLS certificate', 'signing key', 'web application firewall', 'secret store', 'OAuth client'],
+  PROCESS: ['release checklist', 'runbook', 'change calendar', 'hand-over notes', 'approval workflow'],
+  MONITORING_GAP: [
+    'error-rate alert',
+    'latency dashboard',
+    'synthetic probe',
+    'queue-depth alert',
+    'log-based metric',
+  ],
+  UNKNOWN: ['request path', 'background job', 'startup sequence', 'shutdown hook', 'health check'],
+};
+
+export const FAILURE_ERRORS: Record<FactorCategory, readonly string[]> = {
+  CODE_CHANGE: [
+    'NullPointerException in OrderMapper',
+    'TypeError reading undefined totals',
+    'panic index out of range',
+    'IllegalStateException cart closed',
+    'ClassCastException in LineItem',
+  ],
+  CONFIG_CHANGE: [
+    'pool exhausted waiting for connection',
+    'HTTP 429 quota exceeded',
+    'upstream connect reset before headers',
+    'unknown flag variant',
+    'deadline exceeded after zero retries',
+  ],
+  INFRASTRUCTURE: [
+    'pods Evicted with DiskPressure',
+    'FailedMount volume attachment timeout',
+    'FailedScheduling insufficient cpu',
+    'OOMKilled sidecar',
+    'ImagePullBackOff registry throttled',
+  ],
+  DEPENDENCY: [
+    'ETIMEDOUT calling provider',
+    'HTTP 503 from upstream',
+    'circuit open on provider calls',
+    'ECONNREFUSED from upstream',
+    'invalid response schema from provider',
+  ],
+  CAPACITY: [
+    'queue depth over limit',
+    'thread pool rejected execution',
+    'GC overhead limit exceeded',
+    'too many open files',
+    'replica lag over threshold',
+  ],
+  NETWORK: [
+    'SERVFAIL from resolver',
+    'TLS handshake timeout',
+    'connection reset by peer',
+    'MTU fragmentation needed',
+    'no route to host',
+  ],
+  HARDWARE: [
+    'SMART predictive failure',
+    'ECC uncorrectable error',
+    'link flapping on bond',
+    'controller battery failed',
+    'thermal throttling',
+  ],
+  DATA: [
+    'duplicate key violates unique constraint',
+    'checksum mismatch in batch',
+    'incompatible schema version',
+    'stale entries served from cache',
+    'null in required column',
+  ],
+  USER_BEHAVIOR: [
+    'request surge from one tenant',
+    'retry storm without backoff',
+    'export of millions of rows',
+    'bot traffic on signup',
+    'thundering herd after push notification',
+  ],
+  SECURITY: [
+    'x509 certificate has expired',
+    'invalid signature on token',
+    'WAF rule blocked requests',
+    'secret version not found',
+    'OAuth client credentials revoked',
+  ],
+  PROCESS: [
+    'change applied outside the window',
+    'runbook step referenced removed tool',
+    'two overlapping deploys',
+    'missing approval on hot-fix',
+    'hand-over skipped',
+  ],
+  MONITORING_GAP: [
+    'alert never fired',
+    'dashboard showed averages only',
+    'probe checked the wrong path',
+    'metric dropped by cardinality limit',
+    'silenced alert left silenced',
+  ],
+  UNKNOWN: [
+    'intermittent 502 responses',
+    'unexplained restarts',
+    'sporadic timeouts',
+    'requests stuck in pending',
+    'partial responses',
+  ],
+};
