@@ -73,7 +73,7 @@ describeOnReadModelBackends('similar incidents over GraphQL', (backend) => {
     expect(incident.similar.map((s: any) => s.incident.id)).toEqual([ids.certificate, ids.gateway]);
     const [certificate, gateway] = incident.similar;
     expect(certificate.reasons).toEqual([
-      'shared words: tls, certificate, expired',
+      'shared words: tls, expired, certificate',
       'same kind: INCIDENT',
       'recent: 2 days before',
     ]);
@@ -128,7 +128,7 @@ describeOnReadModelBackends('similar incidents over GraphQL', (backend) => {
     expect(similarIncidents[0].reasons).toEqual([
       'same service: payments',
       'same factor: PROCESS',
-      'shared words: certificate, expired',
+      'shared words: expired, certificate',
       'recent: 2 days before',
     ]);
     expect(similarIncidents[0].score).toBeLessThanOrEqual(1);

@@ -17,6 +17,7 @@ import { Deadlines1767227100000 } from './1767227100000-deadlines.migration';
 import { IncidentExperiments1767227150000 } from './1767227150000-incident-experiments.migration';
 import { SimilarIncidents1767227160000 } from './1767227160000-similar-incidents.migration';
 import { LearningFacts1767227700000 } from './1767227700000-learning-facts.migration';
+import { SearchTerms1767227800000 } from './1767227800000-search-terms.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const READ_MODEL_MIGRATIONS = [
   IncidentExperiments1767227150000,
   SimilarIncidents1767227160000,
   LearningFacts1767227700000,
+  SearchTerms1767227800000,
 ];

@@ -4,6 +4,7 @@ import { PROJECTED_STREAM_PREFIXES, toProjectedEvent } from '../projector/projec
 import { rebuildProjection } from '../projector/projector';
 import { describeOnReadModelDatabases, dumpReadModels } from '../testing/read-model-databases';
 import { SearchDocumentRow } from './search-document.entity';
+import { countedStemsOf, DOCUMENTS_TERM } from './search-terms';
 import { SearchProjection } from './search.projection';
 import { searchReadModel, type SearchPage } from './search.query';
 import { parseSearchQuery, toFts5Match } from './search-query.parser';
@@ -191,6 +192,46 @@ describeOnReadModelDatabases('search read model', (databases) => {
     expect(results(await search('pangolin'))).toEqual([['FINDING', finding]]);
     expect(results(await search('removed'))).toEqual([]);
     expect(results(await search('walrus')).map(([kind]) => kind)).toEqual(['INCIDENT']);
+  });
+
+  it('counts the texts holding each word (search_terms) as a recount of the documents gives, through revisions and retractions', async () => {
+    const { checkout, alert, finding } = await writeIncidents();
+    const counts = async () => {
+      const rows = await bed.dataSource.query<Array<{ term: string; documents: number | string }>>(
+        'SELECT term, documents FROM search_terms WHERE documents <> 0',
+      );
+      return Object.fromEntries(rows.map((row) => [row.term, Number(row.documents)]));
+    };
+    const recount = async () => {
+      const recounted: Record<string, number> = {};
+      for (const document of await bed.dataSource.manager.find(SearchDocumentRow))
+        for (const stem of countedStemsOf(document)) recounted[stem] = (recounted[stem] ?? 0) + 1;
+      return recounted;
+    };
+    await project(bed.dataSource);
+    const before = await counts();
+    expect(before).toEqual(await recount());
+    // Title and summary, the finding not retracted, timeline, postmortem: not the retracted finding
+    // nor the action item.
+    expect(before).toMatchObject({ [DOCUMENTS_TERM]: 5, zebrafish: 1, marmalad: 1, gazebo: 1, walrus: 1 });
+    expect(before.quokka).toBeUndefined();
+
+    await bed.writer.onIncident(checkout, {
+      type: 'ReviseIncident',
+      title: 'Checkout armadillo',
+      summary: null,
+    });
+    await bed.writer.onIncident(checkout, {
+      type: 'ReviseFinding',
+      findingId: finding,
+      description: 'Pangolin limit',
+    });
+    await bed.writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the walrus team' });
+    await project(bed.dataSource);
+    const after = await counts();
+    expect(after).toEqual(await recount());
+    expect(after).toMatchObject({ [DOCUMENTS_TERM]: 5, armadillo: 1, pangolin: 1, walrus: 1 });
+    expect(after.zebrafish).toBeUndefined();
   });
 
   it('finds an experiment by its hypothesis, steady state and observations, and only by its latest plan', async () => {

@@ -11,6 +11,7 @@ import {
 import type { Projection } from '../projector/projection';
 import { SearchDocumentRow } from './search-document.entity';
 import { indexableText } from './search-snippet';
+import { countedStemsOf, TermCounts } from './search-terms';
 
 type NewDocument = Omit<SearchDocumentRow, 'revision' | 'retracted'>;
 type DocumentChanges = Partial<Pick<SearchDocumentRow, 'title' | 'body' | 'retracted'>>;
@@ -31,7 +32,7 @@ type DocumentChange =
 export class SearchProjection implements Projection {
   readonly name = 'search';
   readonly streamPrefixes = [INCIDENT_STREAM_PREFIX, ACTION_ITEM_STREAM_PREFIX];
-  readonly tables = ['search_documents'];
+  readonly tables = ['search_documents', 'search_terms'];
 
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
     return this.applyBatch(manager, [event]);
@@ -43,24 +44,30 @@ export class SearchProjection implements Projection {
     const ids = changes.map((change) => ('write' in change ? change.write.id : change.revise));
     const documents = byKey(await loadRowsWhereIn(manager, SearchDocumentRow, 'id', ids), (row) => row.id);
     const changed = new Set<string>();
+    // What each changed document counted for before this batch, to keep search_terms in step.
+    const counts = new TermCounts();
+    const countedBefore = (id: string) => {
+      if (!changed.has(id)) counts.add(countedStemsOf(documents.get(id)), -1);
+    };
     for (const change of changes) {
       if ('write' in change) {
         const existing = documents.get(change.write.id);
         if (existing && existing.revision >= change.revision) continue;
+        countedBefore(change.write.id);
         documents.set(change.write.id, { ...change.write, retracted: false, revision: change.revision });
         changed.add(change.write.id);
       } else {
         const existing = documents.get(change.revise);
         if (!existing || existing.revision >= change.revision) continue;
+        countedBefore(change.revise);
         Object.assign(existing, change.changes, { revision: change.revision });
         changed.add(change.revise);
       }
     }
-    await upsertRows(
-      manager,
-      SearchDocumentRow,
-      [...changed].map((id) => documents.get(id) as SearchDocumentRow),
-    );
+    const rows = [...changed].map((id) => documents.get(id) as SearchDocumentRow);
+    for (const row of rows) counts.add(countedStemsOf(row), 1);
+    await upsertRows(manager, SearchDocumentRow, rows);
+    await counts.write(manager);
   }
 }
 

@@ -1,27 +1,39 @@
 import type { DataSource } from 'typeorm';
 import { CAUSAL_FINDING_KINDS, type FactorCategory, type IncidentKind } from '@kb/domain';
 import { readRows } from '../sqlite-reads/sqlite-read-pool';
+import { DOCUMENTS_TERM } from '../search/search-terms';
 import {
+  placeStemsOf,
   rankSimilar,
   recurrenceChains,
+  type TermFrequencies,
   type SimilarityCandidate,
   type SimilarityMatch,
   type SimilarityProbe,
 } from './similar-ranking';
-import { wordsOf } from './similar-text';
+import { stemsOf } from './similar-text';
 
 export const DEFAULT_SIMILAR_COUNT = 5;
 export const MAX_SIMILAR_COUNT = 50;
 
-/** Candidates the full-text index proposes per probe, best first by bm25 / ts_rank: by their title and summary, by their findings. */
-const TEXT_SEARCHES = [
-  ['incident', 60],
-  ['finding', 20],
-] as const;
+/** Candidates the full-text index proposes per probe, best first by bm25 / ts_rank. */
+const TEXT_CANDIDATES = 60;
 /** Candidates proposed by shared structure (services, factor categories), most recent first. */
-const STRUCTURE_CANDIDATES = 40;
-/** Most words of a probe sent to the full-text index: the title's first, then the summary's, … (12 find as good candidates as 32 on the seeded history, at half the time). */
-const MAX_PROBE_WORDS = 12;
+const STRUCTURE_CANDIDATES = 30;
+/** Candidates sharing only the probe's services when it has factor categories too, most recent first. */
+const PLACE_CANDIDATES = 10;
+/** Most services and factor categories of a probe that propose candidates (one index range each). */
+const MAX_STRUCTURE_KEYS = 5;
+/** Most words of a probe looked up in search_terms, in order of appearance (title first). */
+const MAX_PROBE_STEMS = 64;
+/** Most words sent to the full-text index: the probe's rarest. */
+const MAX_SEARCH_WORDS = 16;
+/**
+ * Most texts the searched words may occur in together (by search_terms): what bounds the cost of the
+ * search, which ranks every text holding a word, at any size of the history. A word in more texts
+ * than this (error, service, after) is never searched; it still counts in the score.
+ */
+const MAX_POSTINGS = 3_000;
 /** Ids per IN list. */
 const CHUNK = 500;
 
@@ -112,73 +124,200 @@ async function rank(
   probes: readonly Probe[],
   first: number,
 ): Promise<SimilarityMatch[][]> {
-  const candidateIds = await Promise.all(probes.map((probe) => candidatesOf(dataSource, probe)));
+  const probeStems = probes.map(({ probe }) => searchableStems(probe));
+  const frequencies = await termFrequencies(
+    dataSource,
+    probeStems.flatMap((stems) => [...stems.keys()]),
+  );
+  const candidateIds = await Promise.all(
+    probes.map((probe, index) =>
+      candidatesOf(dataSource, probe, searchWords(probeStems[index], frequencies)),
+    ),
+  );
   const all = [...new Set(candidateIds.flat())];
   const [details, links] = await Promise.all([
     candidateDetails(dataSource, all),
     chainLinks(dataSource, all),
   ]);
+  // The rarity of every word the ranking compares, in the whole history.
+  const unknown = new Set<string>();
+  for (const candidate of details.values())
+    for (const stem of stemsOf(candidate.texts).keys()) if (!frequencies.has(stem)) unknown.add(stem);
+  for (const [stem, documents] of await termFrequencies(dataSource, [...unknown]))
+    frequencies.set(stem, documents);
+  const corpus: TermFrequencies = {
+    documents: frequencies.get(DOCUMENTS_TERM) ?? 0,
+    of: (stem) => frequencies.get(stem) ?? 0,
+  };
   return probes.map(({ probe }, index) => {
     const candidates = candidateIds[index].flatMap((id) => details.get(id) ?? []);
-    // The probe's own links are left out: they would join chains through the probe itself.
-    const chains = recurrenceChains(
-      links.filter(
-        (link) => link.incidentId !== probe.incidentId && link.relatedIncidentId !== probe.incidentId,
-      ),
-    );
-    return rankSimilar(probe, candidates, chains, first);
+    return rankSimilar(probe, candidates, chainsAround(probe.incidentId, links), first, corpus);
   });
 }
 
-/** Ids of the earlier incidents worth scoring: the best text matches and the latest structural ones. */
-async function candidatesOf(dataSource: DataSource, { probe, before }: Probe): Promise<string[]> {
-  const postgres = dataSource.options.type === 'postgres';
-  const words = probe.texts.flatMap((text) => wordsOf(text));
-  const terms = [...new Set(words)].slice(0, MAX_PROBE_WORDS);
-  const self = probe.incidentId ?? '';
-  const found = new Set<string>();
-  if (terms.length > 0) {
-    const match = postgres
-      ? terms.map((term) => `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' | ')
-      : terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
-    // Titles and summaries, then findings (not retracted): what failed is often only told there.
-    for (const [kind, limit] of TEXT_SEARCHES) {
-      const params = [match, `${kind}:`, `${kind};`, before, self, limit];
-      const rows = postgres
-        ? await dataSource.query<Array<{ id: string }>>(POSTGRES_TEXT_CANDIDATES, params)
-        : await readRows<{ id: string }>(dataSource.manager, SQLITE_TEXT_CANDIDATES, params);
-      for (const row of rows) found.add(row.id);
+/** A probe's words as searched: as written, and in how many of the probe's own texts each occurs. */
+interface ProbeWord {
+  readonly word: string;
+  readonly own: number;
+}
+
+/**
+ * The probe's words by stem, in order of appearance, without its services' names. A stored
+ * incident's texts are in search_terms too: how many of them hold a word is kept, so that a word
+ * only the probe has is not searched (it would find only the probe).
+ */
+function searchableStems(probe: SimilarityProbe): Map<string, ProbeWord> {
+  const stems = new Map<string, ProbeWord>();
+  // The first two texts are one stored text (title and summary), each other is one (candidateDetails).
+  const stored = [probe.texts.slice(0, 2), ...probe.texts.slice(2).map((text) => [text])];
+  for (const texts of stored)
+    for (const [stem, word] of stemsOf(texts)) {
+      const own = probe.incidentId === null ? 0 : (stems.get(stem)?.own ?? 0) + 1;
+      stems.set(stem, { word: stems.get(stem)?.word ?? word, own });
     }
+  for (const stem of placeStemsOf(probe.services).keys()) stems.delete(stem);
+  return new Map([...stems].slice(0, MAX_PROBE_STEMS));
+}
+
+/**
+ * The words to search with: the rarest of the probe's (in the fewest texts of the history), while
+ * the texts they occur in stay within MAX_POSTINGS. A word no other text holds finds nothing and is
+ * left out. Before search_terms knows any text (a read model being rebuilt), the probe's first words.
+ */
+function searchWords(
+  stems: ReadonlyMap<string, ProbeWord>,
+  frequencies: ReadonlyMap<string, number>,
+): string[] {
+  if ((frequencies.get(DOCUMENTS_TERM) ?? 0) === 0)
+    return [...stems.values()].slice(0, MAX_SEARCH_WORDS).map(({ word }) => word);
+  const known = [...stems]
+    .map(([stem, { word, own }], order) => ({
+      word,
+      order,
+      documents: Math.max(0, (frequencies.get(stem) ?? 0) - own),
+    }))
+    .filter(({ documents }) => documents > 0)
+    .sort((a, b) => a.documents - b.documents || a.order - b.order);
+  const words: string[] = [];
+  let postings = 0;
+  for (const { word, documents } of known) {
+    if (words.length === MAX_SEARCH_WORDS || postings + documents > MAX_POSTINGS) break;
+    words.push(word);
+    postings += documents;
   }
-  const services = [...probe.services];
-  const categories = [...probe.categories];
-  if (services.length > 0 || categories.length > 0) {
-    const params: unknown[] = [];
-    const bind = (value: unknown) => (params.push(value), postgres ? `$${params.length}` : '?');
-    const beforeParam = bind(before);
-    const selfParam = bind(self);
-    const conditions: string[] = [];
-    if (services.length > 0)
-      conditions.push(
-        `EXISTS (SELECT 1 FROM incident_services s WHERE s.incident_id = i.id AND s.service IN (${services.map(bind).join(', ')}))`,
-      );
-    if (categories.length > 0)
-      conditions.push(
-        `EXISTS (SELECT 1 FROM findings f WHERE f.incident_id = i.id AND f.category IN (${categories.map(bind).join(', ')})
-           AND f.kind IN (${CAUSAL_FINDING_KINDS.map(bind).join(', ')}) AND NOT f.retracted)`,
-      );
-    // Services and categories together when both are given: the same failure mode in the same place.
-    const rows = await readRows<{ id: string }>(
+  return words;
+}
+
+/** In how many texts each stem occurs (search_terms), with DOCUMENTS_TERM, the number of texts. */
+async function termFrequencies(
+  dataSource: DataSource,
+  stems: readonly string[],
+): Promise<Map<string, number>> {
+  const p = placeholders(dataSource.options.type === 'postgres');
+  const terms = [...new Set([DOCUMENTS_TERM, ...stems])];
+  const result = new Map<string, number>(terms.map((term) => [term, 0]));
+  for (let start = 0; start < terms.length; start += CHUNK) {
+    const chunk = terms.slice(start, start + CHUNK);
+    const rows = await readRows<{ term: string; documents: number | string }>(
       dataSource.manager,
-      `SELECT i.id AS id FROM incidents i
-       WHERE i.started_at < ${beforeParam} AND i.id <> ${selfParam} AND ${conditions.join(' AND ')}
-       ORDER BY i.started_at DESC, i.id LIMIT ${bind(STRUCTURE_CANDIDATES)}`,
-      params,
+      `SELECT term, documents FROM search_terms WHERE term IN (${chunk.map((_, k) => p(k + 1)).join(', ')})`,
+      chunk,
     );
-    for (const row of rows) found.add(row.id);
+    for (const row of rows) result.set(row.term, Math.max(0, Number(row.documents)));
   }
+  return result;
+}
+
+/** Ids of the earlier incidents worth scoring: the best text matches and the latest structural ones. */
+async function candidatesOf(
+  dataSource: DataSource,
+  { probe, before }: Probe,
+  words: readonly string[],
+): Promise<string[]> {
+  const postgres = dataSource.options.type === 'postgres';
+  const self = probe.incidentId ?? '';
+  const [byText, byStructure] = await Promise.all([
+    textCandidates(dataSource, postgres, words, before, self),
+    structureCandidates(dataSource, postgres, probe, before, self),
+  ]);
+  const found = new Set([...byText, ...byStructure]);
   found.delete(self);
   return [...found];
+}
+
+async function textCandidates(
+  dataSource: DataSource,
+  postgres: boolean,
+  words: readonly string[],
+  before: string,
+  self: string,
+): Promise<string[]> {
+  if (words.length === 0) return [];
+  const match = postgres
+    ? words.map((word) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' | ')
+    : words.map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
+  const params = [match, before, self, TEXT_CANDIDATES];
+  const rows = postgres
+    ? await dataSource.query<Array<{ id: string }>>(POSTGRES_TEXT_CANDIDATES, params)
+    : await readRows<{ id: string }>(dataSource.manager, SQLITE_TEXT_CANDIDATES, params);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The latest earlier incidents sharing the probe's services and factor categories (both, when both
+ * are given: the same failure mode in the same place), and a few sharing only its services (the
+ * same place told in other words), one index range per service (or category) of the facts read
+ * model, which keeps them by start.
+ */
+async function structureCandidates(
+  dataSource: DataSource,
+  postgres: boolean,
+  probe: SimilarityProbe,
+  before: string,
+  self: string,
+): Promise<string[]> {
+  const services = [...probe.services].slice(0, MAX_STRUCTURE_KEYS);
+  const categories = [...probe.categories].slice(0, MAX_STRUCTURE_KEYS);
+  const p = placeholders(postgres);
+  const latest = (table: string, column: string, key: string, limit: number, alsoCategories: string[]) =>
+    readRows<{ id: string; startedAt: string }>(
+      dataSource.manager,
+      // In the order the statement names them: SQLite's placeholders are positional.
+      `SELECT x.incident_id AS id, x.started_at AS "startedAt" FROM ${table} x
+       WHERE x.${column} = ${p(1)} AND x.started_at < ${p(2)} AND x.incident_id <> ${p(3)}${
+         alsoCategories.length === 0
+           ? ''
+           : ` AND EXISTS (SELECT 1 FROM incident_fact_factor_categories c WHERE c.incident_id = x.incident_id
+                AND c.category IN (${alsoCategories.map((_, k) => p(k + 4)).join(', ')}))`
+       }
+       ORDER BY x.started_at DESC LIMIT ${p(4 + alsoCategories.length)}`,
+      [key, before, self, ...alsoCategories, limit],
+    );
+  const ranges = await Promise.all([
+    ...services.map((service) =>
+      latest('incident_fact_services', 'service', service, STRUCTURE_CANDIDATES, categories),
+    ),
+    ...(services.length > 0
+      ? categories.length > 0
+        ? services.map((service) =>
+            latest('incident_fact_services', 'service', service, PLACE_CANDIDATES, []),
+          )
+        : []
+      : categories.map((category) =>
+          latest('incident_fact_factor_categories', 'category', category, STRUCTURE_CANDIDATES, []),
+        )),
+  ]);
+  const byStart = (rows: Array<{ id: string; startedAt: string }>, limit: number) =>
+    rows
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((row) => row.id);
+  const structural = byStart(
+    ranges.slice(0, services.length || categories.length).flat(),
+    STRUCTURE_CANDIDATES,
+  );
+  const placeOnly = byStart(ranges.slice(services.length || categories.length).flat(), PLACE_CANDIDATES);
+  return [...structural, ...placeOnly];
 }
 
 const placeholders =
@@ -186,30 +325,28 @@ const placeholders =
   (n: number): string =>
     postgres ? `$${n}` : '?';
 
-// Candidates by one kind of document at a time (a range of the key: `incident:<id>` is the title
-// and summary, `finding:<id>` a finding): searching every document (ten per incident, timeline and
-// postmortem included) took twice as long on the seeded history and found worse candidates (recall@5
-// 0.42 where titles alone gave 0.46); timeline and postmortem still count in the score.
-// (bm25 cannot be used inside an aggregate: the inner statement ranks the documents, and its LIMIT
-// both bounds the work on a common word and keeps SQLite from merging it into the outer one.)
+// One search over every text of the earlier incidents (not their action items), summed per
+// incident: titles weigh ten times the rest. The searched words are the probe's rarest (see
+// MAX_POSTINGS), so the texts ranked stay few at any size of the history. (bm25 cannot be used
+// inside an aggregate: the inner statement ranks the texts.)
 const SQLITE_TEXT_CANDIDATES = `
   SELECT id, SUM(score) AS score FROM (
     SELECT d.incident_id AS id, -bm25(search_fts, 10.0, 1.0) AS score
     FROM search_fts
     JOIN search_documents d INDEXED BY search_documents_results_idx ON d.seq = search_fts.rowid
     JOIN incidents i ON i.id = d.incident_id
-    WHERE search_fts MATCH ? AND d.id >= ? AND d.id < ? AND d.retracted = 0
+    WHERE search_fts MATCH ? AND d.retracted = 0 AND d.result_kind <> 'ACTION_ITEM'
       AND i.started_at < ? AND d.incident_id <> ?
-    ORDER BY score DESC LIMIT 2000)
+    ORDER BY score DESC LIMIT 5000)
   GROUP BY id ORDER BY score DESC, id LIMIT ?`;
 
 const POSTGRES_TEXT_CANDIDATES = `
   WITH q AS (SELECT to_tsquery('english'::regconfig, $1) AS query)
   SELECT d.incident_id AS id, SUM(ts_rank(d.document, q.query)) AS score
   FROM q, search_documents d JOIN incidents i ON i.id = d.incident_id
-  WHERE d.document @@ q.query AND d.id >= $2 AND d.id < $3 AND NOT d.retracted
-    AND i.started_at < $4 AND d.incident_id <> $5
-  GROUP BY d.incident_id ORDER BY score DESC, d.incident_id LIMIT $6`;
+  WHERE d.document @@ q.query AND NOT d.retracted AND d.result_kind <> 'ACTION_ITEM'
+    AND i.started_at < $2 AND d.incident_id <> $3
+  GROUP BY d.incident_id ORDER BY score DESC, d.incident_id LIMIT $4`;
 
 type Candidate = SimilarityCandidate;
 
@@ -244,12 +381,14 @@ async function candidateDetails(
         [...chunk, ...CAUSAL_FINDING_KINDS],
       ),
     ]);
+    // The incident's own document first, as its title and its summary (the primary texts, empty or
+    // not), then one text per other document: its words are the probe's first terms.
     const textsOf = new Map<string, string[]>();
-    // The incident's own document (title and summary) first: its words are the probe's first terms.
     documents.sort((a, b) => rankOfDocument(a.id) - rankOfDocument(b.id) || a.id.localeCompare(b.id));
     for (const document of documents) {
       const texts = textsOf.get(document.incidentId) ?? [];
-      texts.push(document.title, document.body);
+      if (document.id.startsWith('incident:')) texts.push(document.title, document.body);
+      else texts.push([document.title, document.body].filter((text) => text.length > 0).join('\n'));
       textsOf.set(document.incidentId, texts);
     }
     const categoriesOf = new Map<string, FactorCategory[]>();
@@ -263,7 +402,7 @@ async function candidateDetails(
         startedAt: row.startedAt,
         services: JSON.parse(row.services) as string[],
         categories: (categoriesOf.get(row.id) ?? []).sort(),
-        texts: (textsOf.get(row.id) ?? [row.title]).filter((text) => text.length > 0),
+        texts: textsOf.get(row.id) ?? [row.title, ''],
       });
   }
   return result;
@@ -274,6 +413,31 @@ function rankOfDocument(id: string): number {
   if (id.startsWith('finding:')) return 1;
   if (id.startsWith('postmortem:')) return 2;
   return 3;
+}
+
+/**
+ * The recurrence chains of the candidates as the ranking sees them from a probe. The probe's own
+ * links do not join chains through it (two failures it merely resembles stay apart); the chains it
+ * is linked to are its own history, one chain with the probe in it, which the ranking never
+ * collapses.
+ */
+function chainsAround(
+  probeId: string | null,
+  links: ReadonlyArray<{ incidentId: string; relatedIncidentId: string }>,
+): Map<string, string> {
+  const touches = (link: { incidentId: string; relatedIncidentId: string }) =>
+    link.incidentId === probeId || link.relatedIncidentId === probeId;
+  const chains = recurrenceChains(links.filter((link) => !touches(link)));
+  if (probeId === null) return chains;
+  const linked = links
+    .filter(touches)
+    .map((link) => (link.incidentId === probeId ? link.relatedIncidentId : link.incidentId));
+  if (linked.length === 0) return chains;
+  const own = new Set(linked.map((id) => chains.get(id) ?? id));
+  const key = `own:${probeId}`;
+  for (const [id, chain] of chains) if (own.has(chain)) chains.set(id, key);
+  for (const id of [...linked, probeId]) chains.set(id, key);
+  return chains;
 }
 
 /** RECURRENCE_OF and DUPLICATE_OF links touching the candidates (either end). */

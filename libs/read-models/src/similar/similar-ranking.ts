@@ -61,13 +61,24 @@ export interface SimilarityMatch {
   readonly reasons: string[];
 }
 
+/** In how many of the history's texts a word occurs (search_terms), and how many texts there are. */
+export interface TermFrequencies {
+  readonly documents: number;
+  of(stem: string): number;
+}
+
+/** The words of service names ("api-gateway": api, gateway), which name a place, not a failure. */
+export function placeStemsOf(services: readonly string[]): Map<string, string> {
+  return stemsOf(services.map((service) => service.replace(/[-_.]/g, ' ')));
+}
+
 /**
  * Ranks the candidates by the blend of text closeness and shared structure, best first, with at
  * most `first` matches, each with at least one reason (a candidate sharing nothing is left out).
  *
  * Text closeness is the cosine of the two texts' word sets, each word weighted by its inverse
- * frequency among the candidates (a word most candidates share, like the word that found them, says
- * little). Signals the probe does not have (a description without services) are left out of the
+ * frequency in the history's texts (`corpus`, from search_terms), or, without it, among the
+ * candidates (a word most texts share says little). Signals the probe does not have (a description without services) are left out of the
  * blend rather than counted as misses, so scores stay in [0, 1] for every probe.
  *
  * `chainOf` names each candidate's recurrence chain (incidents linked by RECURRENCE_OF or
@@ -80,11 +91,12 @@ export function rankSimilar(
   candidates: readonly SimilarityCandidate[],
   chainOf: ReadonlyMap<string, string>,
   first: number,
+  corpus?: TermFrequencies,
 ): SimilarityMatch[] {
   const pool = candidates.filter((candidate) => candidate.incidentId !== probe.incidentId);
   // Words of the probe's service names ("api-gateway": api, gateway) are the place, which the
   // services signal counts already: the text compares what failed, not where.
-  const placeWords = stemsOf(probe.services.map((service) => service.replace(/[-_.]/g, ' ')));
+  const placeWords = placeStemsOf(probe.services);
   const withoutPlace = (stems: Map<string, string>) => {
     for (const stem of placeWords.keys()) stems.delete(stem);
     return stems;
@@ -98,7 +110,11 @@ export function rankSimilar(
   const frequency = new Map<string, number>();
   for (const stems of candidateAll)
     for (const stem of stems.keys()) frequency.set(stem, (frequency.get(stem) ?? 0) + 1);
-  const weight = (stem: string) => 1 + Math.log((pool.length + 1) / ((frequency.get(stem) ?? 0) + 1));
+  // Rarity in the whole history when it is known, else among the candidates.
+  const weight =
+    corpus && corpus.documents > 0
+      ? (stem: string) => 1 + Math.log((corpus.documents + 1) / (corpus.of(stem) + 1))
+      : (stem: string) => 1 + Math.log((pool.length + 1) / ((frequency.get(stem) ?? 0) + 1));
   const cosine = (a: Map<string, string>, b: Map<string, string>) => {
     let dot = 0;
     let normA = 0;
