@@ -593,6 +593,21 @@ describe('incident rules', () => {
       spec.given([experiment, planned]).when(cmd('PlanExperiment', planInput)).then([]);
     });
 
+    it('refuses a revised startedAt after the experiment was concluded, and accepts one before', () => {
+      const concluded = [experiment, planned, conclusion('HELD', at('10:02'))];
+      spec
+        .given(concluded)
+        .when(cmd('ReviseIncident', { startedAt: at('10:04') }))
+        .thenThrows(
+          DomainRuleError,
+          "startedAt: must not be after the experiment's concludedAt (2026-03-01T10:02:00.000Z)",
+        );
+      spec
+        .given(concluded)
+        .when(cmd('ReviseIncident', { startedAt: at('10:01') }))
+        .then([{ type: 'IncidentRevised', data: { incidentId: ID, changes: { startedAt: at('10:01') } } }]);
+    });
+
     it('refuses a new plan once the experiment is concluded', () => {
       spec
         .given([experiment, planned, conclusion('HELD')])

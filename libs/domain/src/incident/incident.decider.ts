@@ -260,6 +260,12 @@ function revise(
   if (command.startedAt != null) {
     given.startedAt = checkInstant('startedAt', command.startedAt, now);
     checkTimeOrder('startedAt', { ...state.milestones }, given.startedAt);
+    const concludedAt = state.experiment?.concludedAt;
+    if (concludedAt && given.startedAt > concludedAt)
+      throw new DomainRuleError(
+        'startedAt',
+        `must not be after the experiment's concludedAt (${concludedAt})`,
+      );
   }
   if (Object.keys(given).length === 0)
     throw new DomainRuleError(
