@@ -36,6 +36,13 @@ const MAX_SEARCH_WORDS = 16;
 const MAX_POSTINGS = 3_000;
 /** Ids per IN list. */
 const CHUNK = 500;
+/** Words per search_terms statement (one statement for all but the longest texts). */
+const TERMS_PER_STATEMENT = 5_000;
+/**
+ * Most words of the candidates whose rarity is looked up: long postmortems can hold thousands. A
+ * word past it weighs as the rarest (it only adds to its candidate's length in the cosine).
+ */
+const MAX_LOOKED_UP_TERMS = 20_000;
 
 /** A failure described in words, not stored yet. */
 export interface SimilarDescription {
@@ -143,7 +150,10 @@ async function rank(
   const unknown = new Set<string>();
   for (const candidate of details.values())
     for (const stem of stemsOf(candidate.texts).keys()) if (!frequencies.has(stem)) unknown.add(stem);
-  for (const [stem, documents] of await termFrequencies(dataSource, [...unknown]))
+  for (const [stem, documents] of await termFrequencies(
+    dataSource,
+    [...unknown].slice(0, MAX_LOOKED_UP_TERMS),
+  ))
     frequencies.set(stem, documents);
   const corpus: TermFrequencies = {
     documents: frequencies.get(DOCUMENTS_TERM) ?? 0,
@@ -216,8 +226,8 @@ async function termFrequencies(
   const p = placeholders(dataSource.options.type === 'postgres');
   const terms = [...new Set([DOCUMENTS_TERM, ...stems])];
   const result = new Map<string, number>(terms.map((term) => [term, 0]));
-  for (let start = 0; start < terms.length; start += CHUNK) {
-    const chunk = terms.slice(start, start + CHUNK);
+  for (let start = 0; start < terms.length; start += TERMS_PER_STATEMENT) {
+    const chunk = terms.slice(start, start + TERMS_PER_STATEMENT);
     const rows = await readRows<{ term: string; documents: number | string }>(
       dataSource.manager,
       `SELECT term, documents FROM search_terms WHERE term IN (${chunk.map((_, k) => p(k + 1)).join(', ')})`,
