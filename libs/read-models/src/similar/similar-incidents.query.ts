@@ -11,12 +11,12 @@ import {
   type SimilarityMatch,
   type SimilarityProbe,
 } from './similar-ranking';
-import { stemsOf } from './similar-text';
+import { stemsOf, wordsOf } from './similar-text';
 
 export const DEFAULT_SIMILAR_COUNT = 5;
 export const MAX_SIMILAR_COUNT = 50;
 
-/** Candidates the full-text index proposes per probe, best first by bm25 / ts_rank. */
+/** Candidates each full-text search proposes per probe (anywhere, in the probe's place), best first by bm25 / ts_rank. */
 const TEXT_CANDIDATES = 60;
 /** Candidates proposed by shared structure (services, factor categories), most recent first. */
 const STRUCTURE_CANDIDATES = 30;
@@ -34,6 +34,18 @@ const MAX_SEARCH_WORDS = 16;
  * than this (error, service, after) is never searched; it still counts in the score.
  */
 const MAX_POSTINGS = 3_000;
+/**
+ * The same bound for the search in the probe's place (its services' words required too): a failure
+ * of a busy service recurs among hundreds of its others, told in words common across the history,
+ * and only their combination with the place finds it. The texts ranked are those of the place.
+ */
+const MAX_PLACE_POSTINGS = 50_000;
+/**
+ * How far back the search in the probe's place looks: a busy service's failure recurs among its own
+ * recent ones (the recurrence report's window is 90 days); older ones of the same service are found
+ * by the search anywhere and by structure.
+ */
+const PLACE_WINDOW_DAYS = 365;
 /** Ids per IN list. */
 const CHUNK = 500;
 /** Words per search_terms statement (one statement for all but the longest texts). */
@@ -138,7 +150,10 @@ async function rank(
   );
   const candidateIds = await Promise.all(
     probes.map((probe, index) =>
-      candidatesOf(dataSource, probe, searchWords(probeStems[index], frequencies)),
+      candidatesOf(dataSource, probe, {
+        anywhere: searchWords(probeStems[index], frequencies, MAX_POSTINGS),
+        inPlace: searchWords(probeStems[index], frequencies, MAX_PLACE_POSTINGS),
+      }),
     ),
   );
   const all = [...new Set(candidateIds.flat())];
@@ -191,12 +206,13 @@ function searchableStems(probe: SimilarityProbe): Map<string, ProbeWord> {
 
 /**
  * The words to search with: the rarest of the probe's (in the fewest texts of the history), while
- * the texts they occur in stay within MAX_POSTINGS. A word no other text holds finds nothing and is
+ * the texts they occur in stay within `maxPostings`. A word no other text holds finds nothing and is
  * left out. Before search_terms knows any text (a read model being rebuilt), the probe's first words.
  */
 function searchWords(
   stems: ReadonlyMap<string, ProbeWord>,
   frequencies: ReadonlyMap<string, number>,
+  maxPostings: number,
 ): string[] {
   if ((frequencies.get(DOCUMENTS_TERM) ?? 0) === 0)
     return [...stems.values()].slice(0, MAX_SEARCH_WORDS).map(({ word }) => word);
@@ -211,7 +227,7 @@ function searchWords(
   const words: string[] = [];
   let postings = 0;
   for (const { word, documents } of known) {
-    if (words.length === MAX_SEARCH_WORDS || postings + documents > MAX_POSTINGS) break;
+    if (words.length === MAX_SEARCH_WORDS || postings + documents > maxPostings) break;
     words.push(word);
     postings += documents;
   }
@@ -238,35 +254,80 @@ async function termFrequencies(
   return result;
 }
 
-/** Ids of the earlier incidents worth scoring: the best text matches and the latest structural ones. */
+/**
+ * Ids of the earlier incidents worth scoring: the best text matches anywhere (the probe's rarest
+ * words), the best in the probe's place (its services' names required in the text, the last year,
+ * with more of its words: a busy service's failure is told in words common across the history),
+ * and the latest sharing its structure.
+ */
 async function candidatesOf(
   dataSource: DataSource,
   { probe, before }: Probe,
-  words: readonly string[],
+  words: { readonly anywhere: readonly string[]; readonly inPlace: readonly string[] },
 ): Promise<string[]> {
   const postgres = dataSource.options.type === 'postgres';
   const self = probe.incidentId ?? '';
-  const [byText, byStructure] = await Promise.all([
-    textCandidates(dataSource, postgres, words, before, self),
+  const query = postgres ? POSTGRES_QUERY : SQLITE_QUERY;
+  // The probe's services as words every text must hold too ("checkout-api": checkout and api).
+  const places = probe.services
+    .slice(0, MAX_STRUCTURE_KEYS)
+    .map((service) => wordsOf(service.replace(/[-_.]/g, ' ')))
+    .filter((serviceWords) => serviceWords.length > 0)
+    .map((serviceWords) => query.allOf(serviceWords));
+  const [anywhere, inPlace, byStructure] = await Promise.all([
+    textCandidates(
+      dataSource,
+      postgres,
+      words.anywhere.length > 0 ? query.anyOf(words.anywhere) : null,
+      before,
+      '',
+      self,
+    ),
+    textCandidates(
+      dataSource,
+      postgres,
+      places.length > 0 && words.inPlace.length > 0
+        ? query.allOf([query.anyOf(places, false), query.anyOf(words.inPlace)], false)
+        : null,
+      before,
+      new Date(Date.parse(before) - PLACE_WINDOW_DAYS * 86_400_000).toISOString(),
+      self,
+    ),
     structureCandidates(dataSource, postgres, probe, before, self),
   ]);
-  const found = new Set([...byText, ...byStructure]);
+  const found = new Set([...anywhere, ...inPlace, ...byStructure]);
   found.delete(self);
   return [...found];
 }
 
+/** Full-text queries of each database, from words as written (quoted) or from other queries. */
+interface FullTextQuery {
+  anyOf(parts: readonly string[], quote?: boolean): string;
+  allOf(parts: readonly string[], quote?: boolean): string;
+}
+
+const SQLITE_QUERY: FullTextQuery = {
+  anyOf: (parts, quote = true) => `(${parts.map((part) => (quote ? sqliteWord(part) : part)).join(' OR ')})`,
+  allOf: (parts, quote = true) => `(${parts.map((part) => (quote ? sqliteWord(part) : part)).join(' AND ')})`,
+};
+const sqliteWord = (word: string) => `"${word.replaceAll('"', '""')}"`;
+
+const POSTGRES_QUERY: FullTextQuery = {
+  anyOf: (parts, quote = true) => `(${parts.map((part) => (quote ? postgresWord(part) : part)).join(' | ')})`,
+  allOf: (parts, quote = true) => `(${parts.map((part) => (quote ? postgresWord(part) : part)).join(' & ')})`,
+};
+const postgresWord = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
 async function textCandidates(
   dataSource: DataSource,
   postgres: boolean,
-  words: readonly string[],
+  match: string | null,
   before: string,
+  since: string,
   self: string,
 ): Promise<string[]> {
-  if (words.length === 0) return [];
-  const match = postgres
-    ? words.map((word) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' | ')
-    : words.map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
-  const params = [match, before, self, TEXT_CANDIDATES];
+  if (match === null) return [];
+  const params = [match, before, since, self, TEXT_CANDIDATES];
   const rows = postgres
     ? await dataSource.query<Array<{ id: string }>>(POSTGRES_TEXT_CANDIDATES, params)
     : await readRows<{ id: string }>(dataSource.manager, SQLITE_TEXT_CANDIDATES, params);
@@ -335,10 +396,10 @@ const placeholders =
   (n: number): string =>
     postgres ? `$${n}` : '?';
 
-// One search over every text of the earlier incidents (not their action items), summed per
-// incident: titles weigh ten times the rest. The searched words are the probe's rarest (see
-// MAX_POSTINGS), so the texts ranked stay few at any size of the history. (bm25 cannot be used
-// inside an aggregate: the inner statement ranks the texts.)
+// A search over every text of the earlier incidents started in [since, before) (not their action
+// items), summed per incident: titles weigh ten times the rest. The searched words are the probe's
+// rarest (see MAX_POSTINGS and MAX_PLACE_POSTINGS), so the texts ranked stay few at any size of the
+// history. (bm25 cannot be used inside an aggregate: the inner statement ranks the texts.)
 const SQLITE_TEXT_CANDIDATES = `
   SELECT id, SUM(score) AS score FROM (
     SELECT d.incident_id AS id, -bm25(search_fts, 10.0, 1.0) AS score
@@ -346,7 +407,7 @@ const SQLITE_TEXT_CANDIDATES = `
     JOIN search_documents d INDEXED BY search_documents_results_idx ON d.seq = search_fts.rowid
     JOIN incidents i ON i.id = d.incident_id
     WHERE search_fts MATCH ? AND d.retracted = 0 AND d.result_kind <> 'ACTION_ITEM'
-      AND i.started_at < ? AND d.incident_id <> ?
+      AND i.started_at < ? AND i.started_at >= ? AND d.incident_id <> ?
     ORDER BY score DESC LIMIT 5000)
   GROUP BY id ORDER BY score DESC, id LIMIT ?`;
 
@@ -355,8 +416,8 @@ const POSTGRES_TEXT_CANDIDATES = `
   SELECT d.incident_id AS id, SUM(ts_rank(d.document, q.query)) AS score
   FROM q, search_documents d JOIN incidents i ON i.id = d.incident_id
   WHERE d.document @@ q.query AND NOT d.retracted AND d.result_kind <> 'ACTION_ITEM'
-    AND i.started_at < $2 AND d.incident_id <> $3
-  GROUP BY d.incident_id ORDER BY score DESC, d.incident_id LIMIT $4`;
+    AND i.started_at < $2 AND i.started_at >= $3 AND d.incident_id <> $4
+  GROUP BY d.incident_id ORDER BY score DESC, d.incident_id LIMIT $5`;
 
 type Candidate = SimilarityCandidate;
 
