@@ -102,6 +102,24 @@ describeOnReadModelDatabases('search read model', (databases) => {
     return { checkout, billing, alert, finding: `${checkout}:f1` };
   }
 
+  /** The incident's title (armadillo) and summary (none), the finding's description (pangolin), the action item's. */
+  async function reviseTexts(
+    { checkout, finding, alert }: Awaited<ReturnType<typeof writeIncidents>>,
+    actionItemDescription: string,
+  ) {
+    await bed.writer.onIncident(checkout, {
+      type: 'ReviseIncident',
+      title: 'Checkout armadillo',
+      summary: null,
+    });
+    await bed.writer.onIncident(checkout, {
+      type: 'ReviseFinding',
+      findingId: finding,
+      description: 'Pangolin limit',
+    });
+    await bed.writer.onActionItem(alert, { type: 'UpdateActionItem', description: actionItemDescription });
+  }
+
   const results = (page: SearchPage) => page.hits.map((hit) => [hit.kind, hit.id]);
 
   it('finds incidents by the words of their title and summary, also by a prefix of the last word', async () => {
@@ -174,18 +192,9 @@ describeOnReadModelDatabases('search read model', (databases) => {
   });
 
   it('follows revisions of titles, summaries, descriptions', async () => {
-    const { checkout, alert, finding } = await writeIncidents();
-    await bed.writer.onIncident(checkout, {
-      type: 'ReviseIncident',
-      title: 'Checkout armadillo',
-      summary: null,
-    });
-    await bed.writer.onIncident(checkout, {
-      type: 'ReviseFinding',
-      findingId: finding,
-      description: 'Pangolin limit',
-    });
-    await bed.writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the on-call' });
+    const written = await writeIncidents();
+    const { checkout, finding } = written;
+    await reviseTexts(written, 'Page the on-call');
     await project(bed.dataSource);
     expect(results(await search('armadillo'))).toEqual([['INCIDENT', checkout]]);
     expect(results(await search('zebrafish'))).toEqual([]);
@@ -195,7 +204,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
   });
 
   it('counts the texts holding each word (search_terms) as a recount of the documents gives, through revisions and retractions', async () => {
-    const { checkout, alert, finding } = await writeIncidents();
+    const written = await writeIncidents();
     const counts = async () => {
       const rows = await bed.dataSource.query<Array<{ term: string; documents: number | string }>>(
         'SELECT term, documents FROM search_terms WHERE documents <> 0',
@@ -216,17 +225,7 @@ describeOnReadModelDatabases('search read model', (databases) => {
     expect(before).toMatchObject({ [DOCUMENTS_TERM]: 5, zebrafish: 1, marmalad: 1, gazebo: 1, walrus: 1 });
     expect(before.quokka).toBeUndefined();
 
-    await bed.writer.onIncident(checkout, {
-      type: 'ReviseIncident',
-      title: 'Checkout armadillo',
-      summary: null,
-    });
-    await bed.writer.onIncident(checkout, {
-      type: 'ReviseFinding',
-      findingId: finding,
-      description: 'Pangolin limit',
-    });
-    await bed.writer.onActionItem(alert, { type: 'UpdateActionItem', description: 'Page the walrus team' });
+    await reviseTexts(written, 'Page the walrus team');
     await project(bed.dataSource);
     const after = await counts();
     expect(after).toEqual(await recount());

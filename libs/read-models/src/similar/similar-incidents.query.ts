@@ -16,45 +16,51 @@ import { stemsOf, wordsOf } from './similar-text';
 export const DEFAULT_SIMILAR_COUNT = 5;
 export const MAX_SIMILAR_COUNT = 50;
 
-/** Candidates each full-text search proposes per probe (anywhere, in the probe's place), best first by bm25 / ts_rank. */
-const TEXT_CANDIDATES = 60;
-/** Candidates proposed by shared structure (services, factor categories), most recent first. */
-const STRUCTURE_CANDIDATES = 30;
-/** Candidates sharing only the probe's services when it has factor categories too, most recent first. */
-const PLACE_CANDIDATES = 10;
-/** Most services and factor categories of a probe that propose candidates (one index range each). */
-const MAX_STRUCTURE_KEYS = 5;
-/** Most words of a probe looked up in search_terms, in order of appearance (title first). */
-const MAX_PROBE_STEMS = 64;
-/** Most words sent to the full-text index: the probe's rarest. */
-const MAX_SEARCH_WORDS = 16;
 /**
- * Most texts the searched words may occur in together (by search_terms): what bounds the cost of the
- * search, which ranks every text holding a word, at any size of the history. A word in more texts
- * than this (error, service, after) is never searched; it still counts in the score.
+ * What bounds a request's cost, and its reach: every statement the ranking sends is limited by one of
+ * these, at any size of the history.
  */
-const MAX_POSTINGS = 3_000;
-/**
- * The same bound for the search in the probe's place (its services' words required too): a failure
- * of a busy service recurs among hundreds of its others, told in words common across the history,
- * and only their combination with the place finds it. The texts ranked are those of the place.
- */
-const MAX_PLACE_POSTINGS = 50_000;
-/**
- * How far back the search in the probe's place looks: a busy service's failure recurs among its own
- * recent ones (the recurrence report's window is 90 days); older ones of the same service are found
- * by the search anywhere and by structure.
- */
-const PLACE_WINDOW_DAYS = 365;
-/** Ids per IN list. */
-const CHUNK = 500;
-/** Words per search_terms statement (one statement for all but the longest texts). */
-const TERMS_PER_STATEMENT = 5_000;
-/**
- * Most words of the candidates whose rarity is looked up: long postmortems can hold thousands. A
- * word past it weighs as the rarest (it only adds to its candidate's length in the cosine).
- */
-const MAX_LOOKED_UP_TERMS = 20_000;
+const LIMITS = {
+  /** Candidates each full-text search proposes per probe (anywhere, in the probe's place), best first by bm25 / ts_rank. */
+  textCandidates: 60,
+  /** Candidates proposed by shared structure (services, factor categories), most recent first. */
+  structureCandidates: 30,
+  /** Candidates sharing only the probe's services when it has factor categories too, most recent first. */
+  placeCandidates: 10,
+  /** Most services and factor categories of a probe that propose candidates (one index range each). */
+  maxStructureKeys: 5,
+  /** Most words of a probe looked up in search_terms, in order of appearance (title first). */
+  maxProbeStems: 64,
+  /** Most words sent to the full-text index: the probe's rarest. */
+  maxSearchWords: 16,
+  /**
+   * Most texts the searched words may occur in together (by search_terms): what bounds the cost of the
+   * search, which ranks every text holding a word, at any size of the history. A word in more texts
+   * than this (error, service, after) is never searched; it still counts in the score.
+   */
+  maxPostings: 3_000,
+  /**
+   * The same bound for the search in the probe's place (its services' words required too): a failure
+   * of a busy service recurs among hundreds of its others, told in words common across the history,
+   * and only their combination with the place finds it. The texts ranked are those of the place.
+   */
+  maxPlacePostings: 50_000,
+  /**
+   * How far back the search in the probe's place looks: a busy service's failure recurs among its own
+   * recent ones (the recurrence report's window is 90 days); older ones of the same service are found
+   * by the search anywhere and by structure.
+   */
+  placeWindowDays: 365,
+  /** Ids per IN list. */
+  chunk: 500,
+  /** Words per search_terms statement (one statement for all but the longest texts). */
+  termsPerStatement: 5_000,
+  /**
+   * Most words of the candidates whose rarity is looked up: long postmortems can hold thousands. A
+   * word past it weighs as the rarest (it only adds to its candidate's length in the cosine).
+   */
+  maxLookedUpTerms: 20_000,
+} as const;
 
 /** A failure described in words, not stored yet. */
 export interface SimilarDescription {
@@ -151,8 +157,8 @@ async function rank(
   const candidateIds = await Promise.all(
     probes.map((probe, index) =>
       candidatesOf(dataSource, probe, {
-        anywhere: searchWords(probeStems[index], frequencies, MAX_POSTINGS),
-        inPlace: searchWords(probeStems[index], frequencies, MAX_PLACE_POSTINGS),
+        anywhere: searchWords(probeStems[index], frequencies, LIMITS.maxPostings),
+        inPlace: searchWords(probeStems[index], frequencies, LIMITS.maxPlacePostings),
       }),
     ),
   );
@@ -167,7 +173,7 @@ async function rank(
     for (const stem of stemsOf(candidate.texts).keys()) if (!frequencies.has(stem)) unknown.add(stem);
   for (const [stem, documents] of await termFrequencies(
     dataSource,
-    [...unknown].slice(0, MAX_LOOKED_UP_TERMS),
+    [...unknown].slice(0, LIMITS.maxLookedUpTerms),
   ))
     frequencies.set(stem, documents);
   const corpus: TermFrequencies = {
@@ -201,7 +207,7 @@ function searchableStems(probe: SimilarityProbe): Map<string, ProbeWord> {
       stems.set(stem, { word: stems.get(stem)?.word ?? word, own });
     }
   for (const stem of placeStemsOf(probe.services).keys()) stems.delete(stem);
-  return new Map([...stems].slice(0, MAX_PROBE_STEMS));
+  return new Map([...stems].slice(0, LIMITS.maxProbeStems));
 }
 
 /**
@@ -215,7 +221,7 @@ function searchWords(
   maxPostings: number,
 ): string[] {
   if ((frequencies.get(DOCUMENTS_TERM) ?? 0) === 0)
-    return [...stems.values()].slice(0, MAX_SEARCH_WORDS).map(({ word }) => word);
+    return [...stems.values()].slice(0, LIMITS.maxSearchWords).map(({ word }) => word);
   const known = [...stems]
     .map(([stem, { word, own }], order) => ({
       word,
@@ -227,7 +233,7 @@ function searchWords(
   const words: string[] = [];
   let postings = 0;
   for (const { word, documents } of known) {
-    if (words.length === MAX_SEARCH_WORDS || postings + documents > maxPostings) break;
+    if (words.length === LIMITS.maxSearchWords || postings + documents > maxPostings) break;
     words.push(word);
     postings += documents;
   }
@@ -242,8 +248,8 @@ async function termFrequencies(
   const p = placeholders(dataSource.options.type === 'postgres');
   const terms = [...new Set([DOCUMENTS_TERM, ...stems])];
   const result = new Map<string, number>(terms.map((term) => [term, 0]));
-  for (let start = 0; start < terms.length; start += TERMS_PER_STATEMENT) {
-    const chunk = terms.slice(start, start + TERMS_PER_STATEMENT);
+  for (let start = 0; start < terms.length; start += LIMITS.termsPerStatement) {
+    const chunk = terms.slice(start, start + LIMITS.termsPerStatement);
     const rows = await readRows<{ term: string; documents: number | string }>(
       dataSource.manager,
       `SELECT term, documents FROM search_terms WHERE term IN (${chunk.map((_, k) => p(k + 1)).join(', ')})`,
@@ -270,7 +276,7 @@ async function candidatesOf(
   const query = postgres ? POSTGRES_QUERY : SQLITE_QUERY;
   // The probe's services as words every text must hold too ("checkout-api": checkout and api).
   const places = probe.services
-    .slice(0, MAX_STRUCTURE_KEYS)
+    .slice(0, LIMITS.maxStructureKeys)
     .map((service) => wordsOf(service.replace(/[-_.]/g, ' ')))
     .filter((serviceWords) => serviceWords.length > 0)
     .map((serviceWords) => query.allOf(serviceWords));
@@ -290,7 +296,7 @@ async function candidatesOf(
         ? query.allOf([query.anyOf(places, false), query.anyOf(words.inPlace)], false)
         : null,
       before,
-      new Date(Date.parse(before) - PLACE_WINDOW_DAYS * 86_400_000).toISOString(),
+      new Date(Date.parse(before) - LIMITS.placeWindowDays * 86_400_000).toISOString(),
       self,
     ),
     structureCandidates(dataSource, postgres, probe, before, self),
@@ -327,7 +333,7 @@ async function textCandidates(
   self: string,
 ): Promise<string[]> {
   if (match === null) return [];
-  const params = [match, before, since, self, TEXT_CANDIDATES];
+  const params = [match, before, since, self, LIMITS.textCandidates];
   const rows = postgres
     ? await dataSource.query<Array<{ id: string }>>(POSTGRES_TEXT_CANDIDATES, params)
     : await readRows<{ id: string }>(dataSource.manager, SQLITE_TEXT_CANDIDATES, params);
@@ -347,8 +353,8 @@ async function structureCandidates(
   before: string,
   self: string,
 ): Promise<string[]> {
-  const services = [...probe.services].slice(0, MAX_STRUCTURE_KEYS);
-  const categories = [...probe.categories].slice(0, MAX_STRUCTURE_KEYS);
+  const services = [...probe.services].slice(0, LIMITS.maxStructureKeys);
+  const categories = [...probe.categories].slice(0, LIMITS.maxStructureKeys);
   const p = placeholders(postgres);
   const latest = (table: string, column: string, key: string, limit: number, alsoCategories: string[]) =>
     readRows<{ id: string; startedAt: string }>(
@@ -366,16 +372,16 @@ async function structureCandidates(
     );
   const ranges = await Promise.all([
     ...services.map((service) =>
-      latest('incident_fact_services', 'service', service, STRUCTURE_CANDIDATES, categories),
+      latest('incident_fact_services', 'service', service, LIMITS.structureCandidates, categories),
     ),
     ...(services.length > 0
       ? categories.length > 0
         ? services.map((service) =>
-            latest('incident_fact_services', 'service', service, PLACE_CANDIDATES, []),
+            latest('incident_fact_services', 'service', service, LIMITS.placeCandidates, []),
           )
         : []
       : categories.map((category) =>
-          latest('incident_fact_factor_categories', 'category', category, STRUCTURE_CANDIDATES, []),
+          latest('incident_fact_factor_categories', 'category', category, LIMITS.structureCandidates, []),
         )),
   ]);
   const byStart = (rows: Array<{ id: string; startedAt: string }>, limit: number) =>
@@ -385,9 +391,12 @@ async function structureCandidates(
       .map((row) => row.id);
   const structural = byStart(
     ranges.slice(0, services.length || categories.length).flat(),
-    STRUCTURE_CANDIDATES,
+    LIMITS.structureCandidates,
   );
-  const placeOnly = byStart(ranges.slice(services.length || categories.length).flat(), PLACE_CANDIDATES);
+  const placeOnly = byStart(
+    ranges.slice(services.length || categories.length).flat(),
+    LIMITS.placeCandidates,
+  );
   return [...structural, ...placeOnly];
 }
 
@@ -398,8 +407,8 @@ const placeholders =
 
 // A search over every text of the earlier incidents started in [since, before) (not their action
 // items), summed per incident: titles weigh ten times the rest. The searched words are the probe's
-// rarest (see MAX_POSTINGS and MAX_PLACE_POSTINGS), so the texts ranked stay few at any size of the
-// history. (bm25 cannot be used inside an aggregate: the inner statement ranks the texts.)
+// rarest (see LIMITS.maxPostings and LIMITS.maxPlacePostings), so the texts ranked stay few at any
+// size of the history. (bm25 cannot be used inside an aggregate: the inner statement ranks the texts.)
 const SQLITE_TEXT_CANDIDATES = `
   SELECT id, SUM(score) AS score FROM (
     SELECT d.incident_id AS id, -bm25(search_fts, 10.0, 1.0) AS score
@@ -429,8 +438,8 @@ async function candidateDetails(
   const postgres = dataSource.options.type === 'postgres';
   const p = placeholders(postgres);
   const result = new Map<string, Candidate>();
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const chunk = ids.slice(start, start + CHUNK);
+  for (let start = 0; start < ids.length; start += LIMITS.chunk) {
+    const chunk = ids.slice(start, start + LIMITS.chunk);
     const list = chunk.map((_, k) => p(k + 1)).join(', ');
     const kinds = CAUSAL_FINDING_KINDS.map((_, k) => p(chunk.length + k + 1)).join(', ');
     const [incidents, documents, categories] = await Promise.all([
@@ -519,8 +528,8 @@ async function chainLinks(
   const postgres = dataSource.options.type === 'postgres';
   const p = placeholders(postgres);
   const links: Array<{ incidentId: string; relatedIncidentId: string }> = [];
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const chunk = ids.slice(start, start + CHUNK);
+  for (let start = 0; start < ids.length; start += LIMITS.chunk) {
+    const chunk = ids.slice(start, start + LIMITS.chunk);
     const list = chunk.map((_, k) => p(k + 1)).join(', ');
     links.push(
       ...(await readRows<{ incidentId: string; relatedIncidentId: string }>(
