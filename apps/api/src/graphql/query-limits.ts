@@ -69,9 +69,12 @@ const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.recurrence': 3_000,
   'Query.learning': 3_000,
   'Query.search': 200,
-  // A full-text match and a structural match, then the texts of up to a hundred candidates.
-  'Query.similarIncidents': 200,
-  'Incident.similar': 200,
+  // Two full-text matches and a structural one, then the texts of a hundred or more candidates read
+  // and compared: priced so that a page of similar lists (about ten probes of 50 with their
+  // lessons) is the most one request holds; at 100,000 incidents that holds the event loop about
+  // 40-90 ms (docs/operations/similar-incidents.md).
+  'Query.similarIncidents': 600,
+  'Incident.similar': 600,
   'Query.events': 100,
   'Query.projections': 50,
   'Incident.history': 200,

@@ -1,8 +1,10 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { CAUSAL_FINDING_KINDS, type FactorCategory, type IncidentKind } from '@kb/domain';
 import { readRows } from '../sqlite-reads/sqlite-read-pool';
 import { DOCUMENTS_TERM } from '../search/search-terms';
 import {
+  candidateStems,
   placeStemsOf,
   rankSimilar,
   recurrenceChains,
@@ -36,21 +38,25 @@ const LIMITS = {
   /**
    * Most texts the searched words may occur in together (by search_terms): what bounds the cost of the
    * search, which ranks every text holding a word, at any size of the history. A word in more texts
-   * than this (error, service, after) is never searched; it still counts in the score.
+   * than this (error, service, after) is never searched; it still counts in the score. The counts
+   * are by the ranking's stemmer, which joins fewer forms of a word than the databases' do: an
+   * estimate. 1,500 and 5,000 below trade recall for time (docs/adr/0020-similar-incidents-blend.md).
    */
-  maxPostings: 3_000,
+  maxPostings: 1_500,
   /**
    * The same bound for the search in the probe's place (its services' words required too): a failure
    * of a busy service recurs among hundreds of its others, told in words common across the history,
    * and only their combination with the place finds it. The texts ranked are those of the place.
    */
-  maxPlacePostings: 50_000,
+  maxPlacePostings: 5_000,
   /**
    * How far back the search in the probe's place looks: a busy service's failure recurs among its own
    * recent ones (the recurrence report's window is 90 days); older ones of the same service are found
    * by the search anywhere and by structure.
    */
   placeWindowDays: 365,
+  /** Candidates whose words are found in one go, before the event loop is let free for others. */
+  stemmedPerSlice: 50,
   /** Ids per IN list. */
   chunk: 500,
   /** Words per search_terms statement (one statement for all but the longest texts). */
@@ -169,8 +175,11 @@ async function rank(
   ]);
   // The rarity of every word the ranking compares, in the whole history.
   const unknown = new Set<string>();
-  for (const candidate of details.values())
-    for (const stem of stemsOf(candidate.texts).keys()) if (!frequencies.has(stem)) unknown.add(stem);
+  // Finding a candidate's words is most of the work: a few at a time, the event loop free between.
+  for (const [index, candidate] of [...details.values()].entries()) {
+    if (index > 0 && index % LIMITS.stemmedPerSlice === 0) await yieldToEventLoop();
+    for (const stem of candidateStems(candidate).all.keys()) if (!frequencies.has(stem)) unknown.add(stem);
+  }
   for (const [stem, documents] of await termFrequencies(
     dataSource,
     [...unknown].slice(0, LIMITS.maxLookedUpTerms),
@@ -180,10 +189,15 @@ async function rank(
     documents: frequencies.get(DOCUMENTS_TERM) ?? 0,
     of: (stem) => frequencies.get(stem) ?? 0,
   };
-  return probes.map(({ probe }, index) => {
+  const ranked: SimilarityMatch[][] = [];
+  for (const [index, { probe }] of probes.entries()) {
+    // One probe's ranking at a time, the event loop free between two: a page of incidents asks for
+    // several, and the service must go on answering others meanwhile.
+    if (index > 0) await yieldToEventLoop();
     const candidates = candidateIds[index].flatMap((id) => details.get(id) ?? []);
-    return rankSimilar(probe, candidates, chainsAround(probe.incidentId, links), first, corpus);
-  });
+    ranked.push(rankSimilar(probe, candidates, chainsAround(probe.incidentId, links), first, corpus));
+  }
+  return ranked;
 }
 
 /** A probe's words as searched: as written, and in how many of the probe's own texts each occurs. */

@@ -72,6 +72,27 @@ export function placeStemsOf(services: readonly string[]): Map<string, string> {
   return stemsOf(services.map((service) => service.replace(/[-_.]/g, ' ')));
 }
 
+/** A candidate's words, all of its texts and its primary ones (title and summary). */
+export interface CandidateStems {
+  readonly all: ReadonlyMap<string, string>;
+  readonly primary: ReadonlyMap<string, string>;
+}
+
+const stemsByCandidate = new WeakMap<SimilarityCandidate, CandidateStems>();
+
+/**
+ * A candidate's words, found once per candidate object: a request ranks the same candidates for
+ * several probes (a page of incidents), and finding words is most of a ranking's work.
+ */
+export function candidateStems(candidate: SimilarityCandidate): CandidateStems {
+  let stems = stemsByCandidate.get(candidate);
+  if (!stems) {
+    stems = { all: stemsOf(candidate.texts), primary: stemsOf(candidate.texts.slice(0, PRIMARY_TEXTS)) };
+    stemsByCandidate.set(candidate, stems);
+  }
+  return stems;
+}
+
 /**
  * Ranks the candidates by the blend of text closeness and shared structure, best first, with at
  * most `first` matches, each with at least one reason (a candidate sharing nothing is left out).
@@ -96,17 +117,17 @@ export function rankSimilar(
   const pool = candidates.filter((candidate) => candidate.incidentId !== probe.incidentId);
   // Words of the probe's service names ("api-gateway": api, gateway) are the place, which the
   // services signal counts already: the text compares what failed, not where.
-  const placeWords = placeStemsOf(probe.services);
-  const withoutPlace = (stems: Map<string, string>) => {
-    for (const stem of placeWords.keys()) stems.delete(stem);
-    return stems;
+  const placeWords = [...placeStemsOf(probe.services).keys()];
+  const withoutPlace = (stems: ReadonlyMap<string, string>): ReadonlyMap<string, string> => {
+    if (!placeWords.some((stem) => stems.has(stem))) return stems;
+    const kept = new Map(stems);
+    for (const stem of placeWords) kept.delete(stem);
+    return kept;
   };
   const probeAll = withoutPlace(stemsOf(probe.texts));
   const probePrimary = withoutPlace(stemsOf(probe.texts.slice(0, PRIMARY_TEXTS)));
-  const candidateAll = pool.map((candidate) => withoutPlace(stemsOf(candidate.texts)));
-  const candidatePrimary = pool.map((candidate) =>
-    withoutPlace(stemsOf(candidate.texts.slice(0, PRIMARY_TEXTS))),
-  );
+  const candidateAll = pool.map((candidate) => withoutPlace(candidateStems(candidate).all));
+  const candidatePrimary = pool.map((candidate) => withoutPlace(candidateStems(candidate).primary));
   const frequency = new Map<string, number>();
   for (const stems of candidateAll)
     for (const stem of stems.keys()) frequency.set(stem, (frequency.get(stem) ?? 0) + 1);
@@ -115,7 +136,7 @@ export function rankSimilar(
     corpus && corpus.documents > 0
       ? (stem: string) => 1 + Math.log((corpus.documents + 1) / (corpus.of(stem) + 1))
       : (stem: string) => 1 + Math.log((pool.length + 1) / ((frequency.get(stem) ?? 0) + 1));
-  const cosine = (a: Map<string, string>, b: Map<string, string>) => {
+  const cosine = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) => {
     let dot = 0;
     let normA = 0;
     let normB = 0;
