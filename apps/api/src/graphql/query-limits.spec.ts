@@ -21,6 +21,12 @@ function check(query: string): { errors: readonly GraphQLError[]; ms: number } {
   return { errors, ms: performance.now() - started };
 }
 
+/**
+ * Timed checks take the least of five runs: what the rules cost, without the machine's noise (a
+ * garbage collection or another process on a shared 2-core machine made three too few in CI).
+ */
+const RUNS = [0, 1, 2, 3, 4];
+
 const codes = (errors: readonly GraphQLError[]) =>
   errors.map((e) => e.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED');
 
@@ -38,7 +44,7 @@ function doubling(n: number): string {
 describe('query limits', () => {
   it('refuses a document that expands to billions of fields in validation, in milliseconds', () => {
     const { errors } = check(doubling(30));
-    const ms = Math.min(...[0, 1, 2].map(() => check(doubling(30)).ms));
+    const ms = Math.min(...RUNS.map(() => check(doubling(30)).ms));
     expect(codes(errors)).toContain('QUERY_TOO_COMPLEX');
     expect(errors.map((e) => e.message).join(' ')).toMatch(/fields once its fragments are expanded/);
     expect(ms).toBeLessThan(20);
@@ -60,8 +66,7 @@ describe('query limits', () => {
     ];
     for (const shape of shapes) {
       expect(() => parse(shape, PARSE_OPTIONS)).not.toThrow();
-      // The least of three runs: what the rules cost, without the machine's noise.
-      const ms = Math.min(...[0, 1, 2].map(() => check(shape).ms));
+      const ms = Math.min(...RUNS.map(() => check(shape).ms));
       expect(ms).toBeLessThan(50);
     }
   });
