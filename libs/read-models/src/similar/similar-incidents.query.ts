@@ -40,7 +40,7 @@ const LIMITS = {
    * search, which ranks every text holding a word, at any size of the history. A word in more texts
    * than this (error, service, after) is never searched; it still counts in the score. The counts
    * are by the ranking's stemmer, which joins fewer forms of a word than the databases' do: an
-   * estimate. 3,000 and 10,000 below trade recall for time (docs/adr/0020-similar-incidents-blend.md).
+   * estimate. 3,000 and 50,000 below trade recall for time (docs/adr/0020-similar-incidents-blend.md).
    */
   maxPostings: 3_000,
   /**
@@ -48,7 +48,7 @@ const LIMITS = {
    * of a busy service recurs among hundreds of its others, told in words common across the history,
    * and only their combination with the place finds it. The texts ranked are those of the place.
    */
-  maxPlacePostings: 10_000,
+  maxPlacePostings: 50_000,
   /**
    * How far back the search in the probe's place looks: a busy service's failure recurs among its own
    * recent ones (the recurrence report's window is 90 days); older ones of the same service are found
