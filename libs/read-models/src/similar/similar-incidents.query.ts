@@ -8,6 +8,7 @@ import {
   placeStemsOf,
   rankSimilar,
   recurrenceChains,
+  serviceText,
   type TermFrequencies,
   type SimilarityCandidate,
   type SimilarityMatch,
@@ -291,7 +292,7 @@ async function candidatesOf(
   // The probe's services as words every text must hold too ("checkout-api": checkout and api).
   const places = probe.services
     .slice(0, LIMITS.maxStructureKeys)
-    .map((service) => wordsOf(service.replace(/[-_.]/g, ' ')))
+    .map((service) => wordsOf(serviceText(service)))
     .filter((serviceWords) => serviceWords.length > 0)
     .map((serviceWords) => query.allOf(serviceWords));
   const [anywhere, inPlace, byStructure] = await Promise.all([

@@ -69,7 +69,12 @@ export interface TermFrequencies {
 
 /** The words of service names ("api-gateway": api, gateway), which name a place, not a failure. */
 export function placeStemsOf(services: readonly string[]): Map<string, string> {
-  return stemsOf(services.map((service) => service.replace(/[-_.]/g, ' ')));
+  return stemsOf(services.map(serviceText));
+}
+
+/** A service name as words ("checkout-api": "checkout api"). */
+export function serviceText(service: string): string {
+  return service.replace(/[-_.]/g, ' ');
 }
 
 /** A candidate's words, all of its texts and its primary ones (title and summary). */
