@@ -18,6 +18,7 @@ import { IncidentExperiments1767227150000 } from './1767227150000-incident-exper
 import { SimilarIncidents1767227160000 } from './1767227160000-similar-incidents.migration';
 import { LearningFacts1767227700000 } from './1767227700000-learning-facts.migration';
 import { SearchTerms1767227800000 } from './1767227800000-search-terms.migration';
+import { WebhookDeliveriesDue1767227900000 } from './1767227900000-webhook-deliveries-due.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -41,4 +42,5 @@ export const READ_MODEL_MIGRATIONS = [
   SimilarIncidents1767227160000,
   LearningFacts1767227700000,
   SearchTerms1767227800000,
+  WebhookDeliveriesDue1767227900000,
 ];

@@ -93,7 +93,7 @@ describeOnReadModelDatabases('webhook delivery state', (databases) => {
 
     // Due: behind the checkpoint given, due by now, oldest first.
     const due = await dueRedeliveries(db, 'hook-1', position(8), now, 10);
-    expect(due.map((delivery) => delivery.id)).toEqual(['delivery-7']);
+    expect(due).toEqual([await findDelivery(db, 'delivery-7')]);
     expect(
       (await dueRedeliveries(db, 'hook-1', position(450), now, 10)).map((delivery) => delivery.id),
     ).toEqual(['delivery-7', 'delivery-9']);
@@ -101,6 +101,18 @@ describeOnReadModelDatabases('webhook delivery state', (databases) => {
       [],
     );
   });
+
+  // SQLite walked every delivery of the webhook by position before (21 ms a look at 50,000 rows);
+  // PostgreSQL's planner chooses by its statistics, so the plan is checked on SQLite only.
+  if (databases.kind === 'sqlite')
+    it('looks for due deliveries in the index of those still to attempt, not among the delivered', async () => {
+      const plan: Array<{ detail: string }> = await db.query(
+        `EXPLAIN QUERY PLAN SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status IN ('PENDING', 'RETRYING')
+       AND position <= ? AND next_attempt_at <= ? ORDER BY position ASC, id ASC LIMIT 50`,
+        ['hook-1', position(450), '2026-12-02T12:00:00.000Z'],
+      );
+      expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING INDEX webhook_deliveries_due/);
+    });
 
   it('finds the deliveries after a position, where a worker resumes', async () => {
     const after = await deliveriesAfter(db, 'hook-1', position(447));

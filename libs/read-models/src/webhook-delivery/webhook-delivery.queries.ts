@@ -1,4 +1,4 @@
-import { In, LessThan, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
+import { LessThan, MoreThan, type DataSource } from 'typeorm';
 import { InvalidQueryArgumentError, keysetPage, type Connection } from '../query-arguments';
 import {
   WEBHOOK_DELIVERY_STATUSES,
@@ -106,7 +106,9 @@ export async function deliveriesAfter(
 
 /**
  * The deliveries at or behind `upTo` (a webhook's checkpoint: the delivery in flight is after it) that
- * are due again, redelivered or retrying, oldest first.
+ * are due again, redelivered or retrying, oldest first. Plain SQL with the statuses as literals: the
+ * partial index `webhook_deliveries_due` holds only these rows, and a database uses a partial index
+ * only when the statement's condition visibly implies the index's.
  */
 export async function dueRedeliveries(
   dataSource: DataSource,
@@ -115,15 +117,19 @@ export async function dueRedeliveries(
   now: Date,
   limit: number,
 ): Promise<WebhookDeliveryRow[]> {
-  return dataSource.manager.find(WebhookDeliveryRow, {
-    where: {
-      webhookId,
-      status: In(['PENDING', 'RETRYING']),
-      position: LessThanOrEqual(upTo),
-      nextAttemptAt: LessThanOrEqual(now.toISOString()),
-    },
-    order: { position: 'ASC', id: 'ASC' },
-    take: limit,
+  const postgres = dataSource.options.type === 'postgres';
+  const p = (n: number) => (postgres ? `$${n}` : '?');
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT ${DELIVERY_COLUMNS.map(([column]) => column).join(', ')} FROM webhook_deliveries
+     WHERE webhook_id = ${p(1)} AND status IN ('PENDING', 'RETRYING')
+       AND position <= ${p(2)} AND next_attempt_at <= ${p(3)}
+     ORDER BY position ASC, id ASC LIMIT ${p(4)}`,
+    [webhookId, upTo, now.toISOString(), limit],
+  );
+  return rows.map((raw) => {
+    const row = new WebhookDeliveryRow();
+    for (const [column, field] of DELIVERY_COLUMNS) Object.assign(row, { [field]: raw[column] });
+    return row;
   });
 }
 
