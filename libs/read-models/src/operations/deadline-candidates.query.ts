@@ -1,4 +1,3 @@
-import { ActionItemRow } from '../action-item/action-item.entity';
 import { IncidentRow } from '../incident/incident.entity';
 import { managerOf, type ReadModelQueryable } from '../query-arguments';
 
@@ -21,6 +20,7 @@ export async function deadlineCandidates(
 ): Promise<{ incidentIds: string[]; actionItemIds: string[] }> {
   const manager = managerOf(queryable);
   const nowText = now.toISOString();
+  const postgres = manager.connection.options.type === 'postgres';
   const [incidents, actionItems] = await Promise.all([
     manager
       .createQueryBuilder(IncidentRow, 'i')
@@ -33,17 +33,17 @@ export async function deadlineCandidates(
       .addOrderBy('i.id')
       .limit(limit)
       .getRawMany<{ id: string }>(),
-    manager
-      .createQueryBuilder(ActionItemRow, 'a')
-      .select('a.id', 'id')
-      .where(
-        "a.due_date IS NOT NULL AND a.status IN ('OPEN', 'IN_PROGRESS') AND (a.overdue_for IS NULL OR a.overdue_for <> a.due_date)",
-      )
-      .andWhere('a.due_date < :now', { now: nowText })
-      .orderBy('a.due_date')
-      .addOrderBy('a.id')
-      .limit(limit)
-      .getRawMany<{ id: string }>(),
+    // Plain SQL: SQLite preferred action_items_status_idx (status, due_date) and sorted what it found
+    // (76-100 ms at 100,000 incidents, on the event loop); INDEXED BY makes it read the partial index,
+    // and fails loudly if these conditions ever stop matching the index's.
+    manager.query<Array<{ id: string }>>(
+      `SELECT a.id AS id FROM action_items a${postgres ? '' : ' INDEXED BY action_items_overdue_reminder_idx'}
+       WHERE a.due_date IS NOT NULL AND a.status IN ('OPEN', 'IN_PROGRESS')
+         AND (a.overdue_for IS NULL OR a.overdue_for <> a.due_date)
+         AND a.due_date < ${postgres ? '$1' : '?'}
+       ORDER BY a.due_date, a.id LIMIT ${postgres ? '$2' : '?'}`,
+      [nowText, limit],
+    ),
   ]);
   return { incidentIds: incidents.map((row) => row.id), actionItemIds: actionItems.map((row) => row.id) };
 }
