@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
@@ -6,6 +7,7 @@ import {
   findingsByIds,
   findingsByIncidentIds,
   incidentsByIds,
+  lessonsByIncidentIds,
   linksByIncidentIds,
   similarToIncidents,
   timelineByIncidentIds,
@@ -34,6 +36,25 @@ function byIncident<Row>(load: (ids: readonly string[]) => Promise<Map<string, R
 }
 
 /**
+ * `load` over slices of `size` ids, the event loop let free between two: reading and mapping rows
+ * happens on the main thread, and some fields ask for hundreds of parents' rows at once (the lessons
+ * of 50 similar incidents for each of 10 incidents).
+ */
+function inSlices<Row>(size: number, load: (ids: readonly string[]) => Promise<Map<string, Row>>) {
+  return async (ids: readonly string[]): Promise<Map<string, Row>> => {
+    const result = new Map<string, Row>();
+    for (let start = 0; start < ids.length; start += size) {
+      if (start > 0) await yieldToEventLoop();
+      for (const [id, row] of await load(ids.slice(start, start + size))) result.set(id, row);
+    }
+    return result;
+  };
+}
+
+/** Parents per slice of a loader whose parents can number hundreds in one request. */
+const SLICE = 100;
+
+/**
  * The read-model loaders of one request: nested fields of a page (findings, action items, links,
  * timeline, the incident of an action item) are fetched with one statement per kind, not one per
  * parent (no N+1). Made fresh for every request, so nothing is cached across requests.
@@ -43,6 +64,8 @@ export class ReadModelLoaders {
   readonly actionItem: DataLoader<string, ActionItemRow | null>;
   readonly finding: DataLoader<string, FindingRow | null>;
   readonly findingsOfIncident: DataLoader<string, FindingRow[]>;
+  /** LESSON_LEARNED findings not retracted, for similar incidents (hundreds of incidents at once). */
+  readonly lessonsOfIncident: DataLoader<string, FindingRow[]>;
   readonly timelineOfIncident: DataLoader<string, TimelineEntryRow[]>;
   readonly linksOfIncident: DataLoader<string, IncidentLinkRow[]>;
   readonly actionItemsOfIncident: DataLoader<string, ActionItemRow[]>;
@@ -54,6 +77,7 @@ export class ReadModelLoaders {
     this.actionItem = byId((ids) => actionItemsByIds(dataSource, ids));
     this.finding = byId((ids) => findingsByIds(dataSource, ids));
     this.findingsOfIncident = byIncident((ids) => findingsByIncidentIds(dataSource, ids));
+    this.lessonsOfIncident = byIncident(inSlices(SLICE, (ids) => lessonsByIncidentIds(dataSource, ids)));
     this.timelineOfIncident = byIncident((ids) => timelineByIncidentIds(dataSource, ids));
     this.linksOfIncident = byIncident((ids) => linksByIncidentIds(dataSource, ids));
     this.actionItemsOfIncident = byIncident((ids) => actionItemsByIncidentIds(dataSource, ids));
@@ -83,6 +107,7 @@ export class ReadModelLoaders {
       this.actionItem,
       this.finding,
       this.findingsOfIncident,
+      this.lessonsOfIncident,
       this.timelineOfIncident,
       this.linksOfIncident,
       this.actionItemsOfIncident,

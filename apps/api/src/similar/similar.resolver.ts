@@ -117,8 +117,7 @@ export class SimilarIncidentResolver {
     description: 'Its LESSON_LEARNED findings that are not retracted, oldest first.',
   })
   async lessons(@Parent() similar: SimilarIncident, @Context() context: ApiContext): Promise<Finding[]> {
-    const findings = await context.loaders.findingsOfIncident.load(similar.incident.id);
-    return findings.filter((finding) => finding.kind === 'LESSON_LEARNED' && !finding.retracted);
+    return context.loaders.lessonsOfIncident.load(similar.incident.id);
   }
 }
 

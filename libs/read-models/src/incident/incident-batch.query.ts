@@ -56,6 +56,31 @@ export async function findingsByIncidentIds(
   return groupBy(keys, rows, (row) => row.incidentId);
 }
 
+/**
+ * Each incident's lessons: its LESSON_LEARNED findings not retracted, in the order they were
+ * recorded. Read by kind in SQL, not filtered from every finding: similar incidents show the lessons
+ * of hundreds of incidents at once, and their other findings were most of the rows.
+ */
+export async function lessonsByIncidentIds(
+  queryable: ReadModelQueryable,
+  incidentIds: readonly string[],
+): Promise<Map<string, FindingRow[]>> {
+  const keys = distinctIds('incidentIds', incidentIds);
+  if (keys.length === 0) return new Map();
+  const rows = await whereIdIn(
+    managerOf(queryable).createQueryBuilder(FindingRow, 'f'),
+    'f.incident_id',
+    keys,
+  )
+    .andWhere("f.kind = 'LESSON_LEARNED'")
+    .andWhere('NOT f.retracted')
+    .orderBy('f.incident_id')
+    .addOrderBy('f.stream_revision')
+    .addOrderBy('f.id')
+    .getMany();
+  return groupBy(keys, rows, (row) => row.incidentId);
+}
+
 /** Each incident's timeline by `at`, entries at the same instant in the order they were added. */
 export async function timelineByIncidentIds(
   queryable: ReadModelQueryable,

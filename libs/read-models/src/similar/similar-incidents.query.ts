@@ -56,8 +56,11 @@ const LIMITS = {
    * by the search anywhere and by structure.
    */
   placeWindowDays: 365,
-  /** Candidates whose words are found in one go, before the event loop is let free for others. */
-  stemmedPerSlice: 50,
+  /**
+   * Most milliseconds of finding candidates' words in one go, before the event loop is let free for
+   * others: a count of candidates was no bound, since one long postmortem takes as long as dozens.
+   */
+  sliceMs: 8,
   /** Ids per IN list. */
   chunk: 500,
   /** Words per search_terms statement (one statement for all but the longest texts). */
@@ -177,8 +180,12 @@ async function rank(
   // The rarity of every word the ranking compares, in the whole history.
   const unknown = new Set<string>();
   // Finding a candidate's words is most of the work: a few at a time, the event loop free between.
-  for (const [index, candidate] of [...details.values()].entries()) {
-    if (index > 0 && index % LIMITS.stemmedPerSlice === 0) await yieldToEventLoop();
+  let sliceStarted = performance.now();
+  for (const candidate of details.values()) {
+    if (performance.now() - sliceStarted > LIMITS.sliceMs) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
     for (const stem of candidateStems(candidate).all.keys()) if (!frequencies.has(stem)) unknown.add(stem);
   }
   for (const [stem, documents] of await termFrequencies(

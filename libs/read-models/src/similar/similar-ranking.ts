@@ -137,10 +137,21 @@ export function rankSimilar(
   for (const stems of candidateAll)
     for (const stem of stems.keys()) frequency.set(stem, (frequency.get(stem) ?? 0) + 1);
   // Rarity in the whole history when it is known, else among the candidates.
-  const weight =
+  const rarity =
     corpus && corpus.documents > 0
       ? (stem: string) => 1 + Math.log((corpus.documents + 1) / (corpus.of(stem) + 1))
       : (stem: string) => 1 + Math.log((pool.length + 1) / ((frequency.get(stem) ?? 0) + 1));
+  // Each stem's weight once: thousands of candidates share most of their words, and the logarithm
+  // per occurrence was most of a ranking's time.
+  const weights = new Map<string, number>();
+  const weight = (stem: string): number => {
+    let w = weights.get(stem);
+    if (w === undefined) {
+      w = rarity(stem);
+      weights.set(stem, w);
+    }
+    return w;
+  };
   const cosine = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) => {
     let dot = 0;
     let normA = 0;
@@ -150,8 +161,9 @@ export function rankSimilar(
       normA += w;
       if (b.has(stem)) dot += w;
     }
+    if (dot === 0) return 0;
     for (const stem of b.keys()) normB += weight(stem) ** 2;
-    return dot === 0 ? 0 : dot / Math.sqrt(normA * normB);
+    return dot / Math.sqrt(normA * normB);
   };
   const probeServices = new Set(probe.services);
   const probeCategories = new Set(probe.categories);
@@ -163,13 +175,22 @@ export function rankSimilar(
     (probeCategories.size > 0 ? SIMILARITY_WEIGHTS.categories : 0) +
     (probe.kind !== null ? SIMILARITY_WEIGHTS.kind : 0);
 
+  // Scores first, for every candidate; the reasons in words only for those shown (`first` at most):
+  // thousands of candidates are scored, and wording their reasons was much of the time.
   const scored = pool.flatMap((candidate, index) => {
     const stems = candidateAll[index];
-    const shared = [...probeAll.keys()].filter((stem) => stems.has(stem));
-    // Titles and summaries compared alone too: long findings and timelines must not drown a close title.
-    const text = Math.max(cosine(probeAll, stems), cosine(probePrimary, candidatePrimary[index]));
+    let sharesWords = false;
+    for (const stem of probeAll.keys())
+      if (stems.has(stem)) {
+        sharesWords = true;
+        break;
+      }
     const services = [...new Set(candidate.services)].filter((s) => probeServices.has(s)).sort();
     const categories = [...new Set(candidate.categories)].filter((c) => probeCategories.has(c)).sort();
+    // The kind or the time alone is no reason to show an incident; beside another reason they say how alike they are.
+    if (!sharesWords && services.length === 0 && categories.length === 0) return [];
+    // Titles and summaries compared alone too: long findings and timelines must not drown a close title.
+    const text = Math.max(cosine(probeAll, stems), cosine(probePrimary, candidatePrimary[index]));
     const sameKind = probe.kind !== null && probe.kind === candidate.kind;
     const days = Math.max(0, (at - Date.parse(candidate.startedAt)) / DAY_MS);
     const recency = 0.5 ** (days / RECENCY_HALF_LIFE_DAYS);
@@ -181,25 +202,25 @@ export function rankSimilar(
         ? (SIMILARITY_WEIGHTS.categories * categories.length) / probeCategories.size
         : 0) +
       (sameKind ? SIMILARITY_WEIGHTS.kind : 0);
-    const reasons = [
-      ...services.map((service) => `same service: ${service}`),
-      ...categories.map((category) => `same factor: ${category}`),
-    ];
-    if (shared.length > 0) {
-      // The rarest first; equally rare ones in the probe's order (the sort is stable).
-      const words = [...shared]
+    const reasons = (): string[] => {
+      const words = [...probeAll.keys()]
+        .filter((stem) => stems.has(stem))
+        // The rarest first; equally rare ones in the probe's order (the sort is stable).
         .sort((a, b) => weight(b) - weight(a))
         .slice(0, REASON_WORDS)
         .map((stem) => probeAll.get(stem) as string);
-      reasons.push(`shared words: ${words.join(', ')}`);
-    }
-    // The kind or the time alone is no reason to show an incident; beside another reason they say how alike they are.
-    if (reasons.length === 0) return [];
-    if (sameKind) reasons.push(`same kind: ${candidate.kind}`);
-    if (days <= RECENT_DAYS)
-      reasons.push(
-        `recent: ${Math.max(1, Math.round(days))} day${Math.max(1, Math.round(days)) === 1 ? '' : 's'} before`,
-      );
+      return [
+        ...services.map((service) => `same service: ${service}`),
+        ...categories.map((category) => `same factor: ${category}`),
+        ...(words.length > 0 ? [`shared words: ${words.join(', ')}`] : []),
+        ...(sameKind ? [`same kind: ${candidate.kind}`] : []),
+        ...(days <= RECENT_DAYS
+          ? [
+              `recent: ${Math.max(1, Math.round(days))} day${Math.max(1, Math.round(days)) === 1 ? '' : 's'} before`,
+            ]
+          : []),
+      ];
+    };
     const score = Math.min(1, Math.max(0, blend / blendWeight));
     return [{ candidate, score: Math.round(score * 10_000) / 10_000, reasons }];
   });
@@ -214,22 +235,28 @@ export function rankSimilar(
   // The probe's own chain is its known history, not near-duplicates of another failure: never collapsed.
   const ownChain = probe.incidentId === null ? undefined : chainOf.get(probe.incidentId);
   const bestOfChain = new Map<string, SimilarityCandidate>();
-  const heads: SimilarityMatch[] = [];
-  const rest: SimilarityMatch[] = [];
-  for (const { candidate, score, reasons } of scored) {
-    const chain = chainOf.get(candidate.incidentId) ?? candidate.incidentId;
+  const heads: Array<(typeof scored)[number]> = [];
+  const rest: Array<{ match: (typeof scored)[number]; best: SimilarityCandidate }> = [];
+  for (const match of scored) {
+    const chain = chainOf.get(match.candidate.incidentId) ?? match.candidate.incidentId;
     const best = chain === ownChain ? undefined : bestOfChain.get(chain);
     if (!best) {
-      bestOfChain.set(chain, candidate);
-      heads.push({ incidentId: candidate.incidentId, score, reasons });
-    } else
-      rest.push({
-        incidentId: candidate.incidentId,
-        score,
-        reasons: [...reasons, `same failure as: ${best.title}`],
-      });
+      bestOfChain.set(chain, match.candidate);
+      heads.push(match);
+    } else rest.push({ match, best });
   }
-  return [...heads, ...rest].slice(0, first);
+  return [
+    ...heads.slice(0, first).map(({ candidate, score, reasons }) => ({
+      incidentId: candidate.incidentId,
+      score,
+      reasons: reasons(),
+    })),
+    ...rest.slice(0, Math.max(0, first - heads.length)).map(({ match, best }) => ({
+      incidentId: match.candidate.incidentId,
+      score: match.score,
+      reasons: [...match.reasons(), `same failure as: ${best.title}`],
+    })),
+  ];
 }
 
 /**
