@@ -19,6 +19,7 @@ import { SimilarIncidents1767227160000 } from './1767227160000-similar-incidents
 import { LearningFacts1767227700000 } from './1767227700000-learning-facts.migration';
 import { SearchTerms1767227800000 } from './1767227800000-search-terms.migration';
 import { WebhookDeliveriesDue1767227900000 } from './1767227900000-webhook-deliveries-due.migration';
+import { AlertingCountIndexes1767228000000 } from './1767228000000-alerting-count-indexes.migration';
 
 /** Every read-model migration, oldest first. A new read model adds its own migration here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -43,4 +44,5 @@ export const READ_MODEL_MIGRATIONS = [
   LearningFacts1767227700000,
   SearchTerms1767227800000,
   WebhookDeliveriesDue1767227900000,
+  AlertingCountIndexes1767228000000,
 ];
