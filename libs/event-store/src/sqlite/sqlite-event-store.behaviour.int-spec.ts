@@ -152,4 +152,51 @@ describe('embedded SQLite store', () => {
     await expect(store.appendToStream('a', [event(1)])).rejects.toThrow('closed');
     await expect(store.readStream('a')).rejects.toThrow('closed');
   });
+
+  it('reads far behind the head through a rare filter in windows, the event loop free between', async () => {
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    // 100,000 events of incidents, then one of an API key: a filter on API keys matches nothing for
+    // 100,000 positions, which one statement would scan with the event loop held.
+    for (let batch = 0; batch < 100; batch++)
+      await store.appendToStream(
+        `incident-${batch}`,
+        Array.from({ length: 1_000 }, (_, i) => event(i)),
+      );
+    await store.appendToStream('api-key-1', [event(0)]);
+    const filter = { streamPrefixes: ['api-key-'] };
+
+    /** Runs `work` and counts the turns the event loop made meanwhile (other callbacks served). */
+    async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+      let turns = 0;
+      let running = true;
+      const tick = () => {
+        if (!running) return;
+        turns += 1;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      const result = await work();
+      running = false;
+      return { result, turns };
+    }
+
+    const read = await turnsDuring(() => store.readAll({ filter }));
+    expect(read.result.map((e) => e.streamId)).toEqual(['api-key-1']);
+    expect(read.turns).toBeGreaterThanOrEqual(4); // 5 windows of 20,000 positions
+
+    const subscription = store.subscribeToAll({ filter });
+    const followed = await turnsDuring(async () => {
+      for await (const message of subscription) if (message.kind === 'event') return message.event.streamId;
+      return null;
+    });
+    await subscription.close();
+    expect(followed.result).toBe('api-key-1');
+    expect(followed.turns).toBeGreaterThanOrEqual(4);
+
+    // Up to maxCount across windows, in order.
+    await store.appendToStream('api-key-2', [event(0)]);
+    expect((await store.readAll({ filter, maxCount: 1 })).map((e) => e.streamId)).toEqual(['api-key-1']);
+    expect((await store.readAll({ filter })).map((e) => e.streamId)).toEqual(['api-key-1', 'api-key-2']);
+    await store.close();
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { makePrivateDirectory, preparePrivateDatabaseFile, restrictDatabaseFiles } from '../private-files';
 import {
   EventStoreUnavailableError,
@@ -43,6 +44,7 @@ import {
   type SerializedEvent,
 } from '../validation';
 import { CommitSignal } from './commit-signal';
+import { WalCheckpointer } from './wal-checkpointer';
 import { migrate } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -98,6 +100,13 @@ type Outcome = { ok: true; value: AppendResult | undefined } | { ok: false; erro
 
 const POSITION_DIGITS = 20;
 const SUBSCRIPTION_PAGE = 512;
+/**
+ * Positions a filtered read scans in one statement, at most (about 5 ms): a filter on rare streams
+ * (API keys, webhooks) far behind the head matches nothing for millions of positions, and one
+ * statement over them held the event loop 0.4 s at 1.5 million events. The event loop is let free
+ * between two windows.
+ */
+const FILTERED_SCAN_WINDOW = 20_000;
 const STREAM_CACHE_SIZE = 10_000;
 
 export function encodePosition(position: number): string {
@@ -140,6 +149,7 @@ export class SqliteEventStore implements EventStore {
    * other connection has written: SQLite's data_version tells, and the cache is dropped when it moves.
    */
   private readonly streamCache = new Map<string, StreamRow>();
+  private checkpointer: WalCheckpointer | undefined;
   private streamCacheDataVersion = -1;
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -160,6 +170,12 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
+      // What a previous process left in the log (a seed, a crash) goes into the database now, not
+      // at the first commit on the event loop (0.4 s after seeding 100,000 incidents). PASSIVE: it
+      // never waits for other connections.
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+      // From now on the log is copied into the database by a worker thread, never by a commit.
+      if (options.file !== ':memory:') this.checkpointer = WalCheckpointer.start(options.file, this.db);
     } catch (error) {
       this.db.close();
       throw error;
@@ -449,7 +465,19 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     if (direction === 'forwards') {
       const after = this.resolveAllStart(from);
-      return this.readAllForwards(after, this.lastPosition, filter, maxCount).map(toStoredEvent);
+      const head = this.lastPosition;
+      if (!filter) return this.readAllForwards(after, head, filter, maxCount).map(toStoredEvent);
+      const rows: EventRow[] = [];
+      for (let window = after; window < head && rows.length < maxCount;) {
+        const upTo = Math.min(head, window + FILTERED_SCAN_WINDOW);
+        for (const row of this.readAllForwards(window, upTo, filter, maxCount - rows.length)) rows.push(row);
+        window = upTo;
+        if (window < head && rows.length < maxCount) {
+          await yieldToEventLoop();
+          this.assertOpen();
+        }
+      }
+      return rows.map(toStoredEvent);
     }
     const before =
       from === 'end' ? this.lastPosition + 1 : from === 'start' ? 0 : decodePosition(from, 'fromPosition');
@@ -485,13 +513,15 @@ export class SqliteEventStore implements EventStore {
         while (!isClosed()) {
           const head = this.lastPosition;
           if (head > after) {
-            const rows = this.readAllForwards(after, head, filter, SUBSCRIPTION_PAGE);
+            const upTo = filter ? Math.min(head, after + FILTERED_SCAN_WINDOW) : head;
+            const rows = this.readAllForwards(after, upTo, filter, SUBSCRIPTION_PAGE);
             for (const row of rows) {
               if (isClosed()) return;
               after = row.position;
               yield { kind: 'event', event: toStoredEvent(row) };
             }
-            if (rows.length < SUBSCRIPTION_PAGE) after = Math.max(after, head);
+            if (rows.length < SUBSCRIPTION_PAGE) after = Math.max(after, upTo);
+            if (upTo < head) await yieldToEventLoop();
             continue;
           }
           if (!caughtUp) {
@@ -555,6 +585,8 @@ export class SqliteEventStore implements EventStore {
     this.flush();
     this.closed = true;
     this.signal.close();
+    // The worker's connection first: the last one to close copies what is left of the log.
+    await this.checkpointer?.close();
     this.db.close();
   }
 
