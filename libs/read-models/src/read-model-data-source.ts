@@ -108,11 +108,9 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
     // is copied into the database now, before anything is served: else the first commit did it,
     // on the event loop (0.4 s after seeding 100,000 incidents). PASSIVE: it never waits for others.
     await dataSource.query('PRAGMA wal_checkpoint(PASSIVE)');
-    // From now on the log is copied into the database by a worker thread, never by a projection's
-    // commit on the event loop (ADR 0022).
-    const writer = (dataSource.driver as unknown as { databaseConnection: { pragma(sql: string): unknown } })
-      .databaseConnection;
-    const checkpointer = WalCheckpointer.start(config.file, writer);
+    // From now on a worker thread copies the log into the database, leaving the projections'
+    // commits on the event loop little to copy (ADR 0022).
+    const checkpointer = WalCheckpointer.start(config.file);
     const destroy = dataSource.destroy.bind(dataSource);
     dataSource.destroy = async () => {
       // The worker's connection first: the last one to close copies what is left of the log.

@@ -174,8 +174,8 @@ export class SqliteEventStore implements EventStore {
       // at the first commit on the event loop (0.4 s after seeding 100,000 incidents). PASSIVE: it
       // never waits for other connections.
       this.db.pragma('wal_checkpoint(PASSIVE)');
-      // From now on the log is copied into the database by a worker thread, never by a commit.
-      if (options.file !== ':memory:') this.checkpointer = WalCheckpointer.start(options.file, this.db);
+      // From now on a worker thread copies the log into the database, leaving commits little to copy.
+      if (options.file !== ':memory:') this.checkpointer = WalCheckpointer.start(options.file);
     } catch (error) {
       this.db.close();
       throw error;
