@@ -38,22 +38,11 @@ export async function findingsByIds(
 }
 
 /** Each incident's findings in the order they were recorded (stream revision), retracted ones included. */
-export async function findingsByIncidentIds(
+export function findingsByIncidentIds(
   queryable: ReadModelQueryable,
   incidentIds: readonly string[],
 ): Promise<Map<string, FindingRow[]>> {
-  const keys = distinctIds('incidentIds', incidentIds);
-  if (keys.length === 0) return new Map();
-  const rows = await whereIdIn(
-    managerOf(queryable).createQueryBuilder(FindingRow, 'f'),
-    'f.incident_id',
-    keys,
-  )
-    .orderBy('f.incident_id')
-    .addOrderBy('f.stream_revision')
-    .addOrderBy('f.id')
-    .getMany();
-  return groupBy(keys, rows, (row) => row.incidentId);
+  return findingsOfIncidents(queryable, incidentIds, []);
 }
 
 /**
@@ -61,19 +50,24 @@ export async function findingsByIncidentIds(
  * recorded. Read by kind in SQL, not filtered from every finding: similar incidents show the lessons
  * of hundreds of incidents at once, and their other findings were most of the rows.
  */
-export async function lessonsByIncidentIds(
+export function lessonsByIncidentIds(
   queryable: ReadModelQueryable,
   incidentIds: readonly string[],
 ): Promise<Map<string, FindingRow[]>> {
+  return findingsOfIncidents(queryable, incidentIds, ["f.kind = 'LESSON_LEARNED'", 'NOT f.retracted']);
+}
+
+/** The findings of each incident meeting `conditions` (SQL on alias `f`), in the order recorded. */
+async function findingsOfIncidents(
+  queryable: ReadModelQueryable,
+  incidentIds: readonly string[],
+  conditions: readonly string[],
+): Promise<Map<string, FindingRow[]>> {
   const keys = distinctIds('incidentIds', incidentIds);
   if (keys.length === 0) return new Map();
-  const rows = await whereIdIn(
-    managerOf(queryable).createQueryBuilder(FindingRow, 'f'),
-    'f.incident_id',
-    keys,
-  )
-    .andWhere("f.kind = 'LESSON_LEARNED'")
-    .andWhere('NOT f.retracted')
+  const query = whereIdIn(managerOf(queryable).createQueryBuilder(FindingRow, 'f'), 'f.incident_id', keys);
+  for (const condition of conditions) query.andWhere(condition);
+  const rows = await query
     .orderBy('f.incident_id')
     .addOrderBy('f.stream_revision')
     .addOrderBy('f.id')
