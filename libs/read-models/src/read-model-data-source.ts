@@ -44,7 +44,7 @@ export const READ_MODEL_ENTITIES = [
  * Opens the read-model database and brings its schema up to date by migrations (never synchronize).
  * With a PostgreSQL schema, the schema is created when missing and is the connection's search_path.
  */
-import { attachReadPool, SqliteReadPool } from './sqlite-reads/sqlite-read-pool';
+import { attachReadPool, closeBeforeDestroy, SqliteReadPool } from './sqlite-reads/sqlite-read-pool';
 
 export async function createReadModelDataSource(config: ReadModelDatabaseConfig): Promise<DataSource> {
   const common = {
@@ -111,12 +111,7 @@ export async function createReadModelDataSource(config: ReadModelDatabaseConfig)
     // From now on a worker thread copies the log into the database, leaving the projections'
     // commits on the event loop little to copy (ADR 0022).
     const checkpointer = WalCheckpointer.start(config.file);
-    const destroy = dataSource.destroy.bind(dataSource);
-    dataSource.destroy = async () => {
-      // The worker's connection first: the last one to close copies what is left of the log.
-      await checkpointer.close();
-      return destroy();
-    };
+    closeBeforeDestroy(dataSource, () => checkpointer.close());
     // The heavy reads (search, reports) of a SQLite file run in worker threads, off the event loop.
     attachReadPool(dataSource, SqliteReadPool.open(config.file));
   }

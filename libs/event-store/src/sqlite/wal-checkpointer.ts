@@ -65,7 +65,7 @@ export class WalCheckpointer {
     return new WalCheckpointer(file, intervalMs);
   }
 
-  /** Checkpoints now (tests, and before a backup); resolves with what the run found. */
+  /** Checkpoints now (the tests use it); resolves with what the run found. */
   runNow(): Promise<CheckpointRun> {
     if (this.closed) return Promise.reject(new Error('The checkpointer is closed.'));
     return new Promise((resolve, reject) => {

@@ -158,10 +158,21 @@ const pools = new WeakMap<DataSource, SqliteReadPool>();
 /** Makes `pool` serve the heavy reads of `dataSource`, and closes it when the data source is destroyed. */
 export function attachReadPool(dataSource: DataSource, pool: SqliteReadPool): void {
   pools.set(dataSource, pool);
-  const destroy = dataSource.destroy.bind(dataSource);
-  dataSource.destroy = async () => {
+  closeBeforeDestroy(dataSource, async () => {
     await pool.close();
     pools.delete(dataSource);
+  });
+}
+
+/**
+ * Runs `close` when `dataSource` is destroyed, before its own connection closes: what a SQLite file
+ * has opened beside it (read workers, a checkpointer) goes first, so that the main connection is the
+ * last one and copies what is left of the log.
+ */
+export function closeBeforeDestroy(dataSource: DataSource, close: () => Promise<void>): void {
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await close();
     return destroy();
   };
 }
